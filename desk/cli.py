@@ -1,0 +1,233 @@
+"""The ``dragoman`` command line. It reads the same settings table as everything else
+(``DRAGOMAN_*`` variables); options given here override them for one run.
+
+Exit codes: 0 done; 2 bad usage or unknown language; 3 the article cannot be read or translated
+(empty, not UTF-8, binary, too large); 4 a model is missing; 1 anything unexpected.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from translate.detect import DetectionError, detect
+from translate.languages import LANGUAGES, NAMES, Direction, LanguageError, normalize, parse_list
+from translate.models import ConversionUnavailable, MissingModelError, ModelStore
+from translate.registry import MODELS, route
+from translate.settings import Settings
+
+EXIT_USAGE, EXIT_INPUT, EXIT_MODEL = 2, 3, 4
+PROGRESS_MIN = 32  # sentences: show a progress bar from this many on
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(f"dragoman: {message}", err=True)
+    sys.exit(code)
+
+
+def settings_from(ctx: click.Context) -> Settings:
+    return ctx.obj
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--models-dir", type=click.Path(path_type=Path), help="Overrides DRAGOMAN_MODELS_DIR.")
+@click.pass_context
+def cli(ctx: click.Context, models_dir: Path | None) -> None:
+    """dragoman: translate news articles between English, Turkish, Albanian and Serbian."""
+    settings = Settings()
+    if models_dir:
+        settings = settings.model_copy(update={"models_dir": models_dir})
+    ctx.obj = settings
+
+
+@cli.command()
+@click.argument("source", type=click.File("rb"))
+@click.option("--from", "from_", metavar="LANG", help="Source language (detected when omitted).")
+@click.option("--to", "to", required=True, metavar="LANGS", help="Target languages, e.g. tr,sq,sr-Cyrl.")
+@click.option("--engine", type=click.Choice(["ct2", "transformers"]), help="Overrides DRAGOMAN_ENGINE.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]),
+              help="Article format (default: from the file name; text for stdin).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Write NAME.LANG.EXT and NAME.LANG.json (segments and flags) here.")
+@click.option("--beam", type=click.IntRange(1, 16), help="Overrides DRAGOMAN_BEAM_SIZE.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or flag summary.")
+@click.pass_context
+def translate(ctx, source, from_, to, engine, fmt, out, beam, quiet) -> None:
+    """Translate an article FILE (or - for standard input)."""
+    from translate.engines import Engines
+    from translate.formats import format_for
+    from translate.pipeline import ArticleError, decode, translate_article, validate
+
+    settings: Settings = settings_from(ctx)
+    updates = {k: v for k, v in {"engine": engine, "beam_size": beam}.items() if v}
+    settings = settings.model_copy(update=updates) if updates else settings
+    name = getattr(source, "name", "-")
+    fmt = fmt or format_for(None if name in ("-", "<stdin>") else name)
+    try:
+        data = source.read(settings.max_article_bytes + 1)
+        if len(data) > settings.max_article_bytes:
+            raise ArticleError(f"the article is larger than the limit of {settings.max_article_bytes:,} "
+                               "bytes (split it, or raise DRAGOMAN_MAX_ARTICLE_BYTES)")
+        text = decode(data)
+        validate(text, settings.max_article_bytes)
+        targets = parse_list(to, settings.serbian_script)
+        if from_:
+            src = normalize(from_, settings.serbian_script)
+        else:
+            src, confidence = detect(text)
+            if not quiet:
+                click.echo(f"detected source language: {src} ({NAMES[src]}, confidence {confidence})",
+                           err=True)
+        directions = [Direction(src, t) for t in targets if t != src]
+        if not directions:
+            raise LanguageError(f"every target is the source language ({src}): nothing to translate")
+    except (LanguageError, DetectionError) as exc:
+        fail(str(exc), EXIT_USAGE)
+    except ArticleError as exc:
+        fail(f"{name}: {exc}", EXIT_INPUT)
+
+    engines = Engines(settings)
+    try:
+        for direction in directions:
+            engines.check(direction)
+        for direction in directions:
+            draft = translate_article(text, direction, engines.get(direction), fmt,
+                                      progress=None if quiet else _progress_bar(direction),
+                                      max_bytes=settings.max_article_bytes)
+            _emit(draft, direction, name, fmt, out, multiple=len(directions) > 1, quiet=quiet)
+    except MissingModelError as exc:
+        fail(str(exc), EXIT_MODEL)
+    except ArticleError as exc:
+        fail(f"{name}: {exc}", EXIT_INPUT)
+
+
+def _progress_bar(direction: Direction):
+    from tqdm import tqdm
+
+    state: dict[str, tqdm] = {}
+
+    def update(done: int, total: int) -> None:
+        if total < PROGRESS_MIN:
+            return
+        bar = state.get("bar")
+        if bar is None:
+            bar = state["bar"] = tqdm(total=total, desc=str(direction), unit="sent", file=sys.stderr,
+                                      leave=False)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+def _emit(draft, direction: Direction, name: str, fmt: str, out: Path | None, multiple: bool,
+          quiet: bool) -> None:
+    rendered = draft.render()
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+        stem = "article" if name in ("-", "<stdin>") else Path(name).stem
+        ext = ".md" if fmt == "markdown" else ".txt"
+        (out / f"{stem}.{direction.target}{ext}").write_text(rendered, "utf-8")
+        (out / f"{stem}.{direction.target}.json").write_text(
+            json.dumps(draft.to_dict(), ensure_ascii=False, indent=1), "utf-8")
+        click.echo(str(out / f"{stem}.{direction.target}{ext}"))
+    else:
+        if multiple:
+            click.echo(f"=== {direction.target} ===")
+        click.echo(rendered, nl=False)
+    if not quiet:
+        flagged = draft.flagged
+        counts: dict[str, int] = {}
+        for seg in flagged:
+            for flag in seg.flags:
+                counts[flag] = counts.get(flag, 0) + 1
+        summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"
+        click.echo(f"{direction}: {len(draft.segments)} segments, {len(flagged)} flagged ({summary})",
+                   err=True)
+
+
+@cli.command()
+def languages() -> None:
+    """List the languages and how each pair is routed."""
+    for tag in LANGUAGES:
+        click.echo(f"{tag:8} {NAMES[tag]}")
+    click.echo("")
+    for src in LANGUAGES:
+        for tgt in LANGUAGES:
+            if src != tgt:
+                hops = route(Direction(src, tgt))
+                how = " + ".join(h.key for h in hops) if hops else "script conversion"
+                click.echo(f"{src:>8} → {tgt:8} {how}")
+
+
+@cli.group()
+def models() -> None:
+    """Download, convert and list the MarianMT models."""
+
+
+def _keys(keys: tuple[str, ...]) -> list[str]:
+    bad = [k for k in keys if k not in MODELS]
+    if bad:
+        fail(f"unknown model direction {', '.join(bad)}; expected some of {', '.join(MODELS)}", EXIT_USAGE)
+    return list(keys) or list(MODELS)
+
+
+@models.command("list")
+@click.pass_context
+def models_list(ctx) -> None:
+    """Show each direction's model as converted, present or missing."""
+    store = ModelStore(settings_from(ctx))
+    for st in store.statuses():
+        extra = f"  [fixture: {st.fixture}]" if st.fixture else ""
+        click.echo(f"{st.key:6} {st.state:9} {st.model_id}  {st.path}{extra}")
+
+
+@models.command("pull")
+@click.argument("keys", nargs=-1)
+@click.option("--convert/--no-convert", default=True, help="Convert for CTranslate2 after download.")
+@click.pass_context
+def models_pull(ctx, keys, convert) -> None:
+    """Download models from the Hugging Face hub (all directions unless KEYS are given)."""
+    store = ModelStore(settings_from(ctx))
+    for key in _keys(keys):
+        try:
+            click.echo(f"{key}: downloading {store.spec(key).model_id} ...", err=True)
+            click.echo(f"{key}: {store.pull(key)}")
+            if convert:
+                click.echo(f"{key}: converted {store.convert(key, force=True)}")
+        except MissingModelError as exc:
+            fail(str(exc), EXIT_MODEL)
+        except ConversionUnavailable as exc:
+            click.echo(f"{key}: downloaded; not converted: {exc}", err=True)
+
+
+@models.command("convert")
+@click.argument("keys", nargs=-1)
+@click.option("--quantization", help="Stored weight type (default DRAGOMAN_CT2_QUANTIZATION).")
+@click.pass_context
+def models_convert(ctx, keys, quantization) -> None:
+    """Convert downloaded models to CTranslate2 (needs the torch extra)."""
+    store = ModelStore(settings_from(ctx))
+    for key in _keys(keys):
+        if not store.has_hf(key):
+            if keys:
+                fail(store.missing_message(key), EXIT_MODEL)
+            continue
+        try:
+            click.echo(f"{key}: {store.convert(key, quantization, force=True)}")
+        except (MissingModelError, ConversionUnavailable) as exc:
+            fail(str(exc), EXIT_MODEL)
+
+
+def main() -> None:
+    try:
+        cli(prog_name="dragoman")
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""dragoman translation engine: languages, models, backends, segmentation, pipeline, QA."""

@@ -1,0 +1,1 @@
+"""Marian backends: CTranslate2 (default, torch-free) and transformers (reference)."""

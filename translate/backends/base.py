@@ -1,0 +1,88 @@
+"""What both Marian backends share: sentence handling around a model call.
+
+``MarianEngine.translate`` drops duplicate sentences, cuts sentences longer than the model's input
+limit at clause boundaries (never truncating), sorts by length into batches under a token budget,
+and asks the backend's ``_generate`` for one batch of SentencePiece pieces at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from translate.engine import Translation, make_batches
+from translate.segment import split_long
+from translate.settings import Settings
+
+EOS = "</s>"
+_LANGUAGE_TOKEN = re.compile(r">>\w+<<")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    pieces: list[str]
+    score: float | None
+    hit_limit: bool
+
+
+class MarianEngine(ABC):
+    """Base of the backends. Subclasses set ``self.settings`` and implement the three hooks."""
+
+    settings: Settings
+    target_token: str | None
+
+    # --- hooks ----------------------------------------------------------------------------------
+    @abstractmethod
+    def _pieces(self, sentence: str) -> list[str]:
+        """Source SentencePiece pieces of one sentence (no language token, no EOS)."""
+
+    @abstractmethod
+    def _detokenize(self, pieces: list[str]) -> str:
+        """Target pieces back to text."""
+
+    @abstractmethod
+    def _generate(self, batch: list[list[str]], max_length: int) -> list[Decoded]:
+        """Decode a batch of source piece lists (each with its language token and EOS)."""
+
+    # --- the shared part --------------------------------------------------------------------------
+    def count_tokens(self, sentence: str) -> int:
+        return len(self._pieces(sentence)) + 1 + (self.target_token is not None)
+
+    def translate(self, sentences: Sequence[str]) -> list[Translation]:
+        unique = list(dict.fromkeys(sentences))
+        limit = self.settings.max_input_tokens
+        parts: list[list[str]] = [
+            split_long(s, limit, self.count_tokens) if s.strip() else [] for s in unique
+        ]
+        flat = [p.strip() for ps in parts for p in ps]
+        decoded = self._translate_pieces(flat)
+        results: dict[str, Translation] = {}
+        at = 0
+        for sentence, pieces in zip(unique, parts, strict=True):
+            chunk = decoded[at:at + len(pieces)]
+            at += len(pieces)
+            if not chunk:
+                results[sentence] = Translation("", 0.0)
+                continue
+            text = " ".join(t for t, _, _ in chunk if t)
+            scores = [s for _, s, _ in chunk if s is not None]
+            results[sentence] = Translation(
+                text, sum(scores) / len(scores) if scores else None,
+                any(h for _, _, h in chunk), len(pieces))
+        return [results[s] for s in sentences]
+
+    def _translate_pieces(self, sentences: list[str]) -> list[tuple[str, float | None, bool]]:
+        prefix = [self.target_token] if self.target_token else []
+        sources = [prefix + self._pieces(s) + [EOS] for s in sentences]
+        out: list[tuple[str, float | None, bool] | None] = [None] * len(sources)
+        for batch in make_batches([len(s) for s in sources], self.settings.batch_tokens,
+                                  self.settings.batch_size):
+            longest = max(len(sources[i]) for i in batch)
+            max_length = int(longest * self.settings.max_decoding_ratio) + self.settings.max_decoding_extra
+            for i, result in zip(batch, self._generate([sources[i] for i in batch], max_length), strict=True):
+                pieces = [p for p in result.pieces if not _LANGUAGE_TOKEN.fullmatch(p)]
+                text = self._detokenize(pieces).replace("▁", " ")  # pieces the target spm lacks
+                out[i] = (" ".join(text.split()), result.score, result.hit_limit)
+        return out  # type: ignore[return-value]

@@ -1,0 +1,67 @@
+"""The transformers backend (reference implementation; needs the ``torch`` extra)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from translate.backends.base import Decoded, MarianEngine
+from translate.settings import Settings
+
+
+class HfModel:
+    """One loaded MarianMTModel and its MarianTokenizer, shared by its directions' engines."""
+
+    def __init__(self, model_dir: Path, settings: Settings):
+        try:
+            import torch
+            from transformers import MarianMTModel, MarianTokenizer
+        except ImportError as exc:
+            raise RuntimeError("the transformers engine needs torch and transformers: "
+                               "pip install torch==2.13.0 'dragoman[torch]' (or use --engine ct2)") from exc
+        from translate.models import quiet_transformers
+
+        quiet_transformers()
+        self.torch = torch
+        want_cuda = settings.device == "cuda" or (settings.device == "auto" and torch.cuda.is_available())
+        self.device = "cuda" if want_cuda else "cpu"
+        if settings.threads and self.device == "cpu":
+            torch.set_num_threads(settings.threads)
+        self.tokenizer = MarianTokenizer.from_pretrained(str(model_dir))
+        dtype = torch.float16 if self.device == "cuda" else torch.float32
+        self.model = MarianMTModel.from_pretrained(str(model_dir), dtype=dtype).to(self.device).eval()
+        self.pad_id = self.model.config.pad_token_id
+
+
+class HfEngine(MarianEngine):
+    def __init__(self, model: HfModel, settings: Settings, target_token: str | None = None):
+        self.model, self.settings, self.target_token = model, settings, target_token
+
+    def _pieces(self, sentence: str) -> list[str]:
+        return self.model.tokenizer.tokenize(sentence)
+
+    def _detokenize(self, pieces: list[str]) -> str:
+        return self.model.tokenizer.convert_tokens_to_string(pieces)
+
+    def _generate(self, batch: list[list[str]], max_length: int) -> list[Decoded]:
+        tok, torch, s = self.model.tokenizer, self.model.torch, self.settings
+        ids = [tok.convert_tokens_to_ids(pieces) for pieces in batch]
+        width = max(map(len, ids))
+        input_ids = torch.tensor([row + [self.model.pad_id] * (width - len(row)) for row in ids],
+                                 device=self.model.device)
+        mask = (input_ids != self.model.pad_id).long()
+        with torch.inference_mode():
+            out = self.model.model.generate(
+                input_ids=input_ids, attention_mask=mask, num_beams=s.beam_size, max_new_tokens=max_length,
+                max_length=None, repetition_penalty=s.repetition_penalty,
+                no_repeat_ngram_size=s.no_repeat_ngram_size, output_scores=True,
+                return_dict_in_generate=True, early_stopping=True)
+        scores = out.sequences_scores.tolist() if getattr(out, "sequences_scores", None) is not None else None
+        decoded = []
+        for i, row in enumerate(out.sequences.tolist()):
+            body = row[1:]  # drop the decoder start token
+            finished = tok.eos_token_id in body
+            body = body[: body.index(tok.eos_token_id)] if finished else body
+            body = [t for t in body if t != self.model.pad_id]
+            decoded.append(Decoded(tok.convert_ids_to_tokens(body), scores[i] if scores else None,
+                                   not finished and len(body) >= max_length))
+        return decoded

@@ -1,0 +1,85 @@
+"""Build the engine for a direction, composing backends and wrappers; load each model once.
+
+An ``Engines`` object is the per-process model cache: workers keep one for their lifetime, so
+every model is loaded once per process (after the fork), however many jobs use it.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from translate.engine import CachedEngine, Engine, IdentityEngine, PivotEngine
+from translate.languages import Direction
+from translate.models import ConversionUnavailable, MissingModelError, ModelStore
+from translate.registry import Hop, route
+from translate.settings import Settings
+
+BACKENDS = ("ct2", "transformers")
+
+
+class Engines:
+    def __init__(self, settings: Settings, store: ModelStore | None = None, cache_size: int = 10_000):
+        self.settings = settings
+        self.store = store or ModelStore(settings)
+        self.cache_size = cache_size
+        self._models: dict[tuple[str, str], object] = {}
+        self._engines: dict[tuple[Direction, str], Engine] = {}
+        self._lock = threading.Lock()
+
+    def get(self, direction: Direction, backend: str | None = None) -> Engine:
+        """The engine for ``direction`` (direct, pivot or script-only), cached per process."""
+        backend = backend or self.settings.engine
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown engine {backend!r}; expected one of {', '.join(BACKENDS)}")
+        key = (direction, backend)
+        with self._lock:
+            if key not in self._engines:
+                hops = [self._hop_engine(hop, backend) for hop in route(direction)]
+                engine: Engine = IdentityEngine() if not hops else hops[0]
+                if len(hops) == 2:
+                    engine = PivotEngine(*hops)
+                self._engines[key] = CachedEngine(engine, self.cache_size) if hops else engine
+            return self._engines[key]
+
+    def check(self, direction: Direction, backend: str | None = None) -> None:
+        """Raise MissingModelError now if any model the direction needs is absent."""
+        backend = backend or self.settings.engine
+        for hop in route(direction):
+            if backend == "ct2" and not self.store.has_ct2(hop.key) and not self.store.has_hf(hop.key):
+                raise MissingModelError(self.store.missing_message(hop.key))
+            if backend == "transformers" and not self.store.has_hf(hop.key):
+                raise MissingModelError(self.store.missing_message(hop.key))
+
+    def loaded(self) -> list[str]:
+        return [f"{key}/{backend}" for key, backend in self._models]
+
+    def _hop_engine(self, hop: Hop, backend: str) -> Engine:
+        spec = self.store.spec(hop.key)
+        token = spec.target_token(hop.direction.target)
+        if backend == "ct2":
+            from translate.backends.ct2 import Ct2Engine, Ct2Model
+
+            return Ct2Engine(self._model(hop.key, backend, Ct2Model), self.settings, token)
+        from translate.backends.hf import HfEngine, HfModel
+
+        return HfEngine(self._model(hop.key, backend, HfModel), self.settings, token)
+
+    def _model(self, key: str, backend: str, cls):
+        if (key, backend) not in self._models:
+            self._models[(key, backend)] = cls(self._model_dir(key, backend), self.settings)
+        return self._models[(key, backend)]
+
+    def _model_dir(self, key: str, backend: str):
+        store = self.store
+        if backend == "transformers":
+            if not store.has_hf(key):
+                raise MissingModelError(store.missing_message(key))
+            return store.hf_dir(key)
+        if not store.has_ct2(key):
+            if not store.has_hf(key):
+                raise MissingModelError(store.missing_message(key))
+            try:
+                store.convert(key)  # first use of a downloaded model: convert and keep it
+            except ConversionUnavailable as exc:
+                raise MissingModelError(str(exc)) from exc
+        return store.ct2_dir(key)

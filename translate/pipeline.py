@@ -1,0 +1,119 @@
+"""The article pipeline: text in, a ``Draft`` of flagged segments out.
+
+parse the format into lines -> split each line into sentences -> translate the distinct sentences
+in length order through the direction's engine (in chunks, for progress) -> Serbian script ->
+QA flags -> a Draft whose ``render()`` gives the article back line for line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from translate import formats, qa
+from translate.engine import Engine, Translation
+from translate.languages import Direction, base
+from translate.segment import split_sentences
+from translate.serbian import to_script
+
+MAX_ARTICLE_BYTES = 2_000_000
+CHUNK = 64  # sentences per engine call: granularity of progress reports
+
+
+class ArticleError(ValueError):
+    """The article cannot be translated as given (empty, binary, too large)."""
+
+
+@dataclass
+class Segment:
+    index: int
+    block: int          # the line of the article it belongs to
+    source: str
+    target: str = ""
+    space_after: str = ""
+    flags: list[str] = field(default_factory=list)
+    score: float | None = None
+
+
+@dataclass
+class Draft:
+    source_lang: str
+    target_lang: str
+    format: str
+    blocks: list[formats.Block]
+    segments: list[Segment]
+
+    def block_texts(self) -> list[str]:
+        texts = [""] * len(self.blocks)
+        for seg in self.segments:
+            texts[seg.block] += seg.target + seg.space_after
+        return texts
+
+    def render(self) -> str:
+        return formats.render(self.blocks, self.block_texts())
+
+    @property
+    def flagged(self) -> list[Segment]:
+        return [s for s in self.segments if s.flags]
+
+    def to_dict(self) -> dict:
+        return {"source_lang": self.source_lang, "target_lang": self.target_lang, "format": self.format,
+                "blocks": [asdict(b) for b in self.blocks], "segments": [asdict(s) for s in self.segments]}
+
+
+def validate(text: str, max_bytes: int = MAX_ARTICLE_BYTES) -> None:
+    if "\x00" in text:
+        raise ArticleError("the article contains NUL bytes: it looks like a binary file, not text")
+    size = len(text.encode("utf-8"))
+    if size > max_bytes:
+        raise ArticleError(f"the article is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB "
+                           "(split it, or raise DRAGOMAN_MAX_ARTICLE_BYTES)")
+    if not text.strip():
+        raise ArticleError("the article is empty")
+
+
+def decode(data: bytes) -> str:
+    """Bytes of an uploaded or read article to text, with a clear error for non-UTF-8 input."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ArticleError(f"the article is not valid UTF-8 (byte {exc.start}, line {line}); "
+                           "save it as UTF-8 and try again") from exc
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def segment(text: str, source_lang: str, fmt: str) -> tuple[list[formats.Block], list[Segment]]:
+    blocks = formats.parse(text, fmt)
+    segments: list[Segment] = []
+    for i, block in enumerate(blocks):
+        if not block.translate:
+            continue
+        for sentence in split_sentences(block.text, source_lang):
+            segments.append(Segment(len(segments), i, sentence.text, space_after=sentence.space_after))
+    return blocks, segments
+
+
+def translate_article(text: str, direction: Direction, engine: Engine, fmt: str = "markdown",
+                      progress: Callable[[int, int], None] | None = None,
+                      max_bytes: int = MAX_ARTICLE_BYTES) -> Draft:
+    """Translate an article with ``engine`` (bound to ``direction``); ``progress(done, total)`` is
+    called as sentences complete."""
+    validate(text, max_bytes)
+    blocks, segments = segment(text, direction.source, fmt)
+    unique = sorted(dict.fromkeys(s.source for s in segments), key=len)
+    done: dict[str, Translation] = {}
+    for start in range(0, len(unique), CHUNK):
+        chunk = unique[start:start + CHUNK]
+        done.update(zip(chunk, engine.translate(chunk), strict=True))
+        if progress:
+            progress(len(done), len(unique))
+    for seg in segments:
+        result = done[seg.source]
+        target = result.text
+        if base(direction.target) == "sr":
+            target = to_script(target, direction.target)
+        result = Translation(target, result.score, result.truncated, result.parts)
+        seg.target, seg.score = target, result.score
+        seg.flags = qa.check(seg.source, result, direction.source, direction.target)
+    return Draft(direction.source, direction.target, fmt, blocks, segments)

@@ -1,0 +1,82 @@
+"""Quality checks on one translated segment. Each returns flags a reviewer sees beside it.
+
+Flags: ``empty`` (nothing came back), ``truncated`` (the decoder hit its length limit), ``split``
+(the sentence was too long for the model and translated in clauses), ``untranslated`` (the
+target is a copy of the source), ``repeated`` (a word or phrase stutters), ``script_mix``
+(letters of the wrong script), ``number_mismatch`` (numbers differ), ``length_ratio`` (far
+shorter or longer than the source).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from decimal import Decimal, InvalidOperation
+
+from translate.engine import Translation
+from translate.languages import base
+from translate.serbian import mixed_words
+
+EMPTY, TRUNCATED, SPLIT, UNTRANSLATED = "empty", "truncated", "split", "untranslated"
+REPEATED, SCRIPT_MIX = "repeated", "script_mix"
+NUMBER_MISMATCH, LENGTH_RATIO = "number_mismatch", "length_ratio"
+ALL_FLAGS = (EMPTY, TRUNCATED, SPLIT, UNTRANSLATED, REPEATED, SCRIPT_MIX, NUMBER_MISMATCH, LENGTH_RATIO)
+
+_NUMBER = re.compile(r"\d(?:[\d.,\u00a0\u202f]*\d)?")
+_WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+
+
+def numbers(text: str, lang: str) -> Counter[str]:
+    """The numbers in ``text`` as canonical decimals: "4,500" (en) and "4.500" (tr) are both 4500,
+    "3.5" (en) and "3,5" (sq) both 3.5. A grouping mark counts only before exactly three digits."""
+    decimal, group = (".", ",") if base(lang) == "en" else (",", ".")
+    found: Counter[str] = Counter()
+    for match in _NUMBER.finditer(text):
+        raw = re.sub(r"[\u00a0\u202f]", "", match.group(0))
+        raw = re.sub(re.escape(group) + r"(?=\d{3}(?!\d))", "", raw)
+        canonical = raw.replace(decimal, ".").replace(group, ".")
+        try:
+            found[f"{Decimal(canonical).normalize():f}"] += 1
+        except InvalidOperation:
+            found[raw] += 1  # dates and the like: compare as written
+    return found
+
+
+def _repeats(text: str) -> bool:
+    words = [w.lower() for w in _WORDS.findall(text)]
+    for size in (1, 2, 3):
+        for i in range(len(words) - size * 3 + 1):
+            gram = words[i:i + size]
+            if words[i + size:i + 2 * size] == gram and words[i + 2 * size:i + 3 * size] == gram:
+                return True
+    return False
+
+
+def check(source: str, translation: Translation, source_lang: str, target_lang: str) -> list[str]:
+    target = translation.text
+    flags: list[str] = []
+    if not target.strip():
+        return [EMPTY]
+    if translation.truncated:
+        flags.append(TRUNCATED)
+    if translation.parts > 1:
+        flags.append(SPLIT)
+    src_words = _WORDS.findall(source)
+    if (base(source_lang) != base(target_lang) and len(src_words) >= 3
+            and source.strip().casefold() == target.strip().casefold()):
+        flags.append(UNTRANSLATED)
+    if _repeats(target) and not _repeats(source):
+        flags.append(REPEATED)
+    if target_lang.startswith("sr-"):
+        if mixed_words(target, target_lang):
+            flags.append(SCRIPT_MIX)
+    elif _CYRILLIC.search(target):
+        flags.append(SCRIPT_MIX)
+    if numbers(source, source_lang) != numbers(target, target_lang):
+        flags.append(NUMBER_MISMATCH)
+    if len(source) >= 20:
+        ratio = len(target) / len(source)
+        if ratio < 0.4 or ratio > 2.5:
+            flags.append(LENGTH_RATIO)
+    return flags

@@ -1,0 +1,68 @@
+"""The one settings table. Every option is a field here, read from ``DRAGOMAN_*`` environment
+variables (or a ``.env`` file); the CLI, the workers and the API all read this same table.
+
+Nested values use JSON, e.g. ``DRAGOMAN_MODEL_OVERRIDES='{"en-tr": "/srv/models/my-en-tr"}'``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from translate.languages import SR_CYRL, SR_LATN
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DRAGOMAN_", env_file=".env", extra="ignore")
+
+    # --- models -------------------------------------------------------------------------------
+    models_dir: Path = Field(Path("models"), description="Where model directories live.")
+    model_overrides: dict[str, str] = Field(
+        default_factory=dict,
+        description='Direction -> model id or local directory, e.g. {"en-tr": "/srv/en-tr"}.',
+    )
+    offline: bool = Field(False, description="Never try to download; fail with a how-to message.")
+
+    # --- engine -------------------------------------------------------------------------------
+    engine: Literal["ct2", "transformers"] = "ct2"
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    compute_type: str = Field("auto", description="CTranslate2 compute type; auto = int8 on CPU, "
+                                                  "float16 on CUDA.")
+    ct2_quantization: str = Field("int8", description="Weight type stored by `models convert`.")
+    threads: int = Field(0, description="CPU threads per model (0 = all cores).")
+
+    # --- decoding -----------------------------------------------------------------------------
+    beam_size: int = Field(4, ge=1, le=16)
+    max_input_tokens: int = Field(256, ge=8, description="Longer sentences are split at clauses.")
+    max_decoding_ratio: float = Field(2.0, gt=0, description="Output length limit / input length.")
+    max_decoding_extra: int = Field(10, ge=0, description="Added to the output length limit.")
+    repetition_penalty: float = Field(1.0, ge=1.0)
+    no_repeat_ngram_size: int = Field(0, ge=0)
+    batch_tokens: int = Field(2048, ge=16, description="Token budget of one batch.")
+    batch_size: int = Field(32, ge=1, description="Most sentences in one batch.")
+
+    # --- articles -----------------------------------------------------------------------------
+    max_article_bytes: int = Field(2_000_000, ge=1000, description="Largest article accepted.")
+
+    # --- languages ----------------------------------------------------------------------------
+    serbian_script: Literal["sr-Cyrl", "sr-Latn"] = SR_CYRL
+
+    @field_validator("serbian_script", mode="before")
+    @classmethod
+    def _script(cls, value: str) -> str:
+        lowered = str(value).lower()
+        if lowered in {"latn", "latin", "sr-latn"}:
+            return SR_LATN
+        if lowered in {"cyrl", "cyrillic", "sr-cyrl"}:
+            return SR_CYRL
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once; tests build their own ``Settings``)."""
+    return Settings()
