@@ -36,7 +36,9 @@ _STARTERS = {
           "officials police no some many most both one two three four five",
     "tr": "bu o bir ancak fakat ama ve de da şu bunun onun öte ayrıca daha",
     "sq": "ai ajo ata ato ky kjo këto këta por dhe në sipas pas gjatë edhe",
-    "sr": "on ona oni to taj ta ali i u prema posle nakon tokom он она они то тај та али и у према после",
+    "sr": "on ona oni to taj ta ovo ovaj ova ali i u prema posle nakon tokom mnogi mnoge mnogo neki neke "
+          "većina он она они то тај та ово овај ова али и у према после након током многи многе много неки "
+          "неке већина",
 }
 
 ABBREVIATIONS = {lang: set(words.split()) for lang, words in _TITLES.items()}

@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     # --- decoding -----------------------------------------------------------------------------
     beam_size: int = Field(4, ge=1, le=16)
     max_input_tokens: int = Field(256, ge=8, description="Longer sentences are split at clauses.")
-    max_decoding_ratio: float = Field(2.0, gt=0, description="Output length limit / input length.")
+    max_decoding_ratio: float = Field(2.0, ge=0, description="Output length limit / input length.")
     max_decoding_extra: int = Field(10, ge=0, description="Added to the output length limit.")
     repetition_penalty: float = Field(1.0, ge=1.0)
     no_repeat_ngram_size: int = Field(0, ge=0)

@@ -1,0 +1,58 @@
+"""Shared fixtures: fixture models laid out as a models directory, and settings pointing at them.
+
+The copy model is committed (tests/fixtures/models/copy); the tiny random models are built here
+once per session (a few seconds). Both need torch + transformers (the ``torch`` extra) to build
+or convert; tests that need them are skipped with a reason when those are absent.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from translate.registry import MODELS
+from translate.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+COPY_MODEL = ROOT / "tests" / "fixtures" / "models" / "copy"
+
+
+def _need_torch() -> None:
+    pytest.importorskip("torch", reason="fixture models need the torch extra")
+    pytest.importorskip("transformers", reason="fixture models need the torch extra")
+
+
+@pytest.fixture(scope="session")
+def random_models(tmp_path_factory) -> Path:
+    """A models dir holding a tiny random Marian for every registry direction."""
+    _need_torch()
+    from tests.fixtures.build_models import build_random
+    from translate.models import ModelStore
+
+    root = tmp_path_factory.mktemp("random-models")
+    built = build_random(root / "build")
+    store = ModelStore(Settings(models_dir=root))
+    for key, src in built.items():
+        shutil.copytree(src, store.hf_dir(key))
+    return root
+
+
+@pytest.fixture(scope="session")
+def copy_models(tmp_path_factory) -> Path:
+    """A models dir in which every direction is served by the copy-trained Marian."""
+    _need_torch()
+    from translate.models import ModelStore
+
+    root = tmp_path_factory.mktemp("copy-models")
+    store = ModelStore(Settings(models_dir=root))
+    for key in MODELS:
+        shutil.copytree(COPY_MODEL, store.hf_dir(key))
+    return root
+
+
+def make_settings(models_dir: Path, **kw) -> Settings:
+    base = {"models_dir": models_dir, "beam_size": 1, "threads": 1, "offline": True}
+    base.update(kw)
+    return Settings(**base)

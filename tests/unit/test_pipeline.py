@@ -1,0 +1,128 @@
+"""The article pipeline with a fake engine: structure, order, dedup, Serbian script, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from translate.engine import IdentityEngine, Translation
+from translate.formats import format_for, parse
+from translate.languages import Direction
+from translate.pipeline import ArticleError, decode, segment, translate_article, validate
+
+pytestmark = pytest.mark.unit
+
+ARTICLE = """# KFOR hands over patrols near Jarinje
+
+PRISTINA, Kosovo – KFOR troops handed over two patrol routes on Oct. 9. Police will now lead them.
+
+> "We trust our partners," said Maj. Gen. Ivo Marić. He spoke in Pristina.
+
+- First route: Jarinje to Leposavić
+- Second route: Brnjak to Zubin Potok
+
+```
+code stays as it is.
+```
+
+1. Numbered items stay numbered.
+"""
+
+
+class Tagging:
+    """Reverses nothing, loses nothing: marks each sentence so order can be checked."""
+
+    def __init__(self):
+        self.calls = []
+
+    def translate(self, sentences):
+        self.calls.append(list(sentences))
+        return [Translation(f"<{s}>") for s in sentences]
+
+
+def test_markdown_structure_is_kept_line_for_line():
+    draft = translate_article(ARTICLE, Direction("en", "tr"), Tagging(), "markdown")
+    out = draft.render().split("\n")
+    src = ARTICLE.split("\n")
+    assert len(out) == len(src)
+    assert out[0] == "# <KFOR hands over patrols near Jarinje>"
+    assert out[2] == ("<PRISTINA, Kosovo – KFOR troops handed over two patrol routes on Oct. 9.> "
+                      "<Police will now lead them.>")
+    assert out[4] == "> <\"We trust our partners,\" said Maj. Gen. Ivo Marić.> <He spoke in Pristina.>"
+    assert out[6] == "- <First route: Jarinje to Leposavić>"
+    assert out[9:12] == src[9:12]  # the code block is copied
+    assert out[13] == "1. <Numbered items stay numbered.>"
+
+
+def test_identity_engine_gives_back_the_article():
+    draft = translate_article(ARTICLE, Direction("en", "tr"), IdentityEngine(), "markdown")
+    assert draft.render() == ARTICLE
+
+
+def test_duplicate_sentences_are_translated_once_in_length_order():
+    engine = Tagging()
+    text = "Police said. KFOR said more today.\n\nPolice said.\n"
+    draft = translate_article(text, Direction("en", "sq"), engine, "text")
+    assert engine.calls == [["Police said.", "KFOR said more today."]]
+    assert [s.target for s in draft.segments] == ["<Police said.>", "<KFOR said more today.>", "<Police said.>"]
+
+
+def test_serbian_output_is_in_the_requested_script():
+    engine = IdentityEngine()
+    text = "Vojnici KFOR-a su u Prištini.\n"
+    cyr = translate_article(text, Direction("en", "sr-Cyrl"), engine, "text")
+    assert cyr.render() == "Војници KFOR-а су у Приштини.\n"
+    lat = translate_article("Војници су у Приштини.\n", Direction("en", "sr-Latn"), engine, "text")
+    assert lat.render() == "Vojnici su u Prištini.\n"
+
+
+def test_script_only_direction():
+    from translate.engines import Engines
+    from translate.settings import Settings
+
+    engine = Engines(Settings(models_dir="/nonexistent")).get(Direction("sr-Latn", "sr-Cyrl"))
+    draft = translate_article("Đorđe je u Beogradu.", Direction("sr-Latn", "sr-Cyrl"), engine, "text")
+    assert draft.render() == "Ђорђе је у Београду.\n"
+
+
+def test_progress_reports_reach_the_total():
+    seen = []
+    text = " ".join(f"Sentence number {i} is here." for i in range(150))
+    translate_article(text, Direction("en", "tr"), IdentityEngine(), "text",
+                      progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (150, 150) and len(seen) == 3
+
+
+def test_empty_translation_is_flagged_not_dropped():
+    class Dropping:
+        def translate(self, sentences):
+            return [Translation("" if "drop" in s else s) for s in sentences]
+
+    draft = translate_article("Keep this one. Please drop this one.", Direction("en", "tr"), Dropping(), "text")
+    assert [s.flags for s in draft.segments][1] == ["empty"]
+    assert len(draft.segments) == 2
+
+
+@pytest.mark.parametrize("text,message", [
+    ("", "empty"), ("   \n\t\n", "empty"), ("abc\x00def", "NUL"), ("x" * 3_000_001, "limit"),
+])
+def test_bad_articles(text, message):
+    with pytest.raises(ArticleError, match=message):
+        validate(text)
+
+
+def test_invalid_utf8_names_the_place():
+    with pytest.raises(ArticleError, match="line 2"):
+        decode("Priština\n".encode() + b"\xff")
+    assert decode("\ufeffKFOR\r\nNATO".encode()) == "KFOR\nNATO"
+
+
+def test_segments_know_their_lines():
+    blocks, segments = segment(ARTICLE, "en", "markdown")
+    assert {s.block for s in segments} <= {i for i, b in enumerate(blocks) if b.translate}
+    assert [s.index for s in segments] == list(range(len(segments)))
+
+
+def test_format_for():
+    assert format_for("a.md") == "markdown" and format_for("a.txt") == "text" and format_for(None) == "text"
+    with pytest.raises(ValueError):
+        parse("x", "docx")
