@@ -25,6 +25,7 @@ _WORDS = {
     SQ: "dhe në të për është një me nga se e që ka u si janë më edhe kjo ky por do pas sipas",
     SR_LATN: "i u je na da se za od koji su sa iz o kao što će ali nije bilo prema posle biti",
 }
+_MIN_WORDS = 3  # "I", "ve" or "je" alone is a word of several languages
 _WORD_SETS = {lang: set(words.split()) for lang, words in _WORDS.items()}
 _TOKEN = re.compile(r"[^\W\d_]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
@@ -46,16 +47,21 @@ def scores(text: str) -> dict[str, float]:
     total = sum(words.values()) or 1
     for lang, vocab in _WORD_SETS.items():
         result[lang] += 10 * sum(n for w, n in words.items() if w in vocab) / total
+    # Letters count only in words that do not start with a capital: names such as "Ulutaş" or "Ilić"
+    # carry their own language's letters into English (or any) news and say nothing about the text.
+    common = " ".join(w for w in _TOKEN.findall(sample) if not w[0].isupper())
     for lang, letters in _LETTERS.items():
-        result[lang] += 40 * sum(sample.count(c) for c in letters) / max(lat, 1) * 10
+        result[lang] += 40 * sum(common.count(c) for c in letters) / max(lat, 1) * 10
     for lang, letters in _SHARED_LETTERS.items():
-        result[lang] += 10 * sum(sample.count(c) for c in letters) / max(lat, 1) * 10
+        result[lang] += 10 * sum(common.count(c) for c in letters) / max(lat, 1) * 10
     return result
 
 
 def detect(text: str) -> tuple[str, float]:
     """The most likely language of ``text`` and a confidence in [0, 1]; raises DetectionError when
     the text is too short or too ambiguous to tell."""
+    if len(_TOKEN.findall(text[:20_000])) < _MIN_WORDS:
+        raise DetectionError("the text is too short to tell its language; give it with --from")
     ranked = sorted(scores(text).items(), key=lambda kv: kv[1], reverse=True)
     (best, top), (_, second) = ranked[0], ranked[1]
     if top <= 0.5:

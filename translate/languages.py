@@ -39,7 +39,10 @@ def normalize(name: str, default_serbian: str = SR_CYRL) -> str:
     if key in _ALIASES:
         return _ALIASES[key]
     if key in _SERBIAN_BARE:
-        return normalize(default_serbian)
+        tag = normalize(default_serbian)
+        if tag not in (SR_LATN, SR_CYRL):
+            raise LanguageError(f"the default Serbian script must be sr-Latn or sr-Cyrl, not {default_serbian!r}")
+        return tag
     supported = ", ".join(LANGUAGES)
     raise LanguageError(f"unknown language {name!r}: dragoman translates between {supported} "
                         "(aliases such as eng, tur, sqi, srp and plain sr are accepted)")

@@ -21,10 +21,11 @@ CYR_TO_LAT = dict(zip(_CYR, _LAT, strict=True))
 LAT_TO_CYR = {lat: cyr for cyr, lat in CYR_TO_LAT.items()}
 LAT_TO_CYR.update({"LJ": "Љ", "NJ": "Њ", "DŽ": "Џ", "lJ": "љ", "nJ": "њ", "dŽ": "џ"})
 
-# Acronyms and names that Serbian Cyrillic text keeps in Latin letters.
+# Acronyms and names that Serbian Cyrillic text keeps in Latin letters. Serbian abbreviations of Serbian
+# words (UN = Ujedinjene nacije, EU = Evropska unija, AP = autonomna pokrajina) are converted: УН, ЕУ, АП.
 KEEP_LATIN = {
     "KFOR", "NATO", "EULEX", "UNMIK", "OSCE", "UNHCR", "UNDP", "UNICEF", "USAID", "CEFTA", "EUFOR",
-    "IMF", "WHO", "FIFA", "UEFA", "BBC", "CNN", "AFP", "AP", "RTS", "N1", "EU", "UN", "USA", "OK",
+    "IMF", "WHO", "FIFA", "UEFA", "BBC", "CNN", "AFP", "RTS", "N1", "USA", "OK",
 }
 # Words where lj / nj / dž are two letters, not one.
 _SPLIT_DIGRAPH = re.compile(
@@ -34,7 +35,7 @@ _SPLIT_DIGRAPH = re.compile(
 )
 
 _URLISH = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\S+\.(?:com|org|net|rs|info)\b\S*")
-_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")  # with digits, so that "N1" is one word
 _LATIN_LETTER = re.compile(r"[A-Za-zČĆŽŠĐčćžšđ]")
 _CYRILLIC_LETTER = re.compile(r"[\u0400-\u04FF]")
 
@@ -48,7 +49,9 @@ def to_latin(text: str) -> str:
             out.append(ch)
             continue
         if len(lat) == 2 and ch.isupper():
-            neighbour = text[i + 1] if i + 1 < len(text) else (text[i - 1] if i else "")
+            # All caps if the next letter is a capital, or (at a word's end) the previous one: КОЊ. -> KONJ.
+            following = text[i + 1] if i + 1 < len(text) else ""
+            neighbour = following if following.isalpha() else (text[i - 1] if i else "")
             if neighbour.isupper():
                 lat = lat.upper()
         out.append(lat)
@@ -62,6 +65,11 @@ def _keep(word: str, keep: set[str]) -> bool:
         return True
     # Mixed inner capitals (iPhone, McDonald) are foreign names.
     return any(c.isupper() for c in word[1:]) and not word.isupper()
+
+
+def _keep_whole(word: str, keep: set[str]) -> bool:
+    """A hyphenated word kept as one: listed as it is, or foreign by its letters ("Wi-Fi")."""
+    return word in keep or bool(re.search(r"[qwxyQWXY]", word))
 
 
 def _word_to_cyrillic(word: str) -> str:
@@ -94,8 +102,9 @@ def to_cyrillic(text: str, keep: Iterable[str] = ()) -> str:
 def _convert_words(text: str, keep: set[str]) -> str:
     def convert(match: re.Match[str]) -> str:
         word = match.group(0)
-        if _keep(word, keep):
+        if _keep_whole(word, keep):
             return word
+        # Judge each part of "KFOR-a" or "NATO-ov" on its own: KFOR stays, the Serbian ending is converted.
         return "".join(p if _keep(p, keep) else _word_to_cyrillic(p) for p in re.split(r"([-'’])", word))
 
     return _WORD.sub(convert, text)
@@ -113,8 +122,12 @@ def mixed_words(text: str, tag: str, keep: Iterable[str] = ()) -> list[str]:
     bad = []
     plain = _URLISH.sub(" ", text)
     for word in _WORD.findall(plain):
-        has_lat, has_cyr = bool(_LATIN_LETTER.search(word)), bool(_CYRILLIC_LETTER.search(word))
-        foreign = has_lat and not any(_keep(p, keep_set) for p in re.split(r"[-'’]", word))
-        if (has_lat and has_cyr) or (tag == "sr-Latn" and has_cyr) or (tag == "sr-Cyrl" and foreign):
+        # Parts of a hyphenated word are judged apart: "KFOR-а" (Latin acronym, Cyrillic ending) is fine.
+        parts = [p for p in re.split(r"[-'’]", word) if p]
+        latin = [p for p in parts if _LATIN_LETTER.search(p)]
+        mixed = any(_CYRILLIC_LETTER.search(p) for p in latin)
+        has_cyr = bool(_CYRILLIC_LETTER.search(word))
+        foreign = any(not _keep(p, keep_set) for p in latin) and not _keep_whole(word, keep_set)
+        if mixed or (tag == "sr-Latn" and has_cyr) or (tag == "sr-Cyrl" and foreign):
             bad.append(word)
     return bad

@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     batch_tokens: int = Field(2048, ge=16, description="Token budget of one batch.")
     batch_size: int = Field(32, ge=1, description="Most sentences in one batch.")
 
+    # --- storage ------------------------------------------------------------------------------
+    database_url: str = Field("sqlite:///dragoman.db", description="SQLAlchemy URL of the glossary "
+                              "(and job) store: SQLite by default, PostgreSQL in production.")
+    glossary: str = Field("", description="Glossary used by `translate` when none is given: a store "
+                          "name in the database, or a CSV/TBX file.")
+
     # --- articles -----------------------------------------------------------------------------
     max_article_bytes: int = Field(2_000_000, ge=1000, description="Largest article accepted.")
 

@@ -88,5 +88,5 @@ def test_pull_failure_is_reported_as_missing_model(tmp_path, monkeypatch):
         raise OSError("Network is unreachable")
 
     monkeypatch.setattr(huggingface_hub, "list_repo_files", unreachable)
-    with pytest.raises(MissingModelError, match="Could not download Helsinki-NLP/opus-mt-en-sq.*unreachable"):
+    with pytest.raises(MissingModelError, match=r"Could not download Helsinki-NLP/opus-mt-en-sq.*unreachable"):
         ModelStore(Settings(models_dir=tmp_path)).pull("en-sq")
