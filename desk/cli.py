@@ -53,9 +53,11 @@ def cli(ctx: click.Context, models_dir: Path | None) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Write NAME.LANG.EXT and NAME.LANG.json (segments and flags) here.")
 @click.option("--beam", type=click.IntRange(1, 16), help="Overrides DRAGOMAN_BEAM_SIZE.")
+@click.option("--glossary", "glossary_spec", metavar="db|seed|FILE",
+              help="Enforce a glossary: the stored one (db), the built-in seed, or a CSV/TBX file.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or flag summary.")
 @click.pass_context
-def translate(ctx, source, from_, to, engine, fmt, out, beam, quiet) -> None:
+def translate(ctx, source, from_, to, engine, fmt, out, beam, glossary_spec, quiet) -> None:
     """Translate an article FILE (or - for standard input)."""
     from translate.engines import Engines
     from translate.formats import format_for
@@ -89,6 +91,16 @@ def translate(ctx, source, from_, to, engine, fmt, out, beam, quiet) -> None:
     except ArticleError as exc:
         fail(f"{name}: {exc}", EXIT_INPUT)
 
+    glossary, version = None, None
+    glossary_spec = glossary_spec or settings.glossary
+    if glossary_spec:
+        from glossary.model import GlossaryError
+        from translate.terms import load_glossary
+
+        try:
+            glossary, version = load_glossary(glossary_spec, settings.database_url)
+        except (GlossaryError, OSError) as exc:
+            fail(f"glossary {glossary_spec}: {exc}", EXIT_INPUT)
     engines = Engines(settings)
     try:
         for direction in directions:
@@ -96,7 +108,8 @@ def translate(ctx, source, from_, to, engine, fmt, out, beam, quiet) -> None:
         for direction in directions:
             draft = translate_article(text, direction, engines.get(direction), fmt,
                                       progress=None if quiet else _progress_bar(direction),
-                                      max_bytes=settings.max_article_bytes)
+                                      max_bytes=settings.max_article_bytes, glossary=glossary,
+                                      glossary_version=version)
             _emit(draft, direction, name, fmt, out, multiple=len(directions) > 1, quiet=quiet)
     except MissingModelError as exc:
         fail(str(exc), EXIT_MODEL)
@@ -145,7 +158,9 @@ def _emit(draft, direction: Direction, name: str, fmt: str, out: Path | None, mu
             for flag in seg.flags:
                 counts[flag] = counts.get(flag, 0) + 1
         summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"
-        click.echo(f"{direction}: {len(draft.segments)} segments, {len(flagged)} flagged ({summary})",
+        accuracy = draft.term_accuracy
+        terms = "" if accuracy is None else f"; term accuracy {accuracy:.1%}"
+        click.echo(f"{direction}: {len(draft.segments)} segments, {len(flagged)} flagged ({summary}){terms}",
                    err=True)
 
 
@@ -220,6 +235,15 @@ def models_convert(ctx, keys, quantization) -> None:
             click.echo(f"{key}: {store.convert(key, quantization, force=True)}")
         except (MissingModelError, ConversionUnavailable) as exc:
             fail(str(exc), EXIT_MODEL)
+
+
+def _register() -> None:
+    from desk.cli_glossary import glossary
+
+    cli.add_command(glossary)
+
+
+_register()
 
 
 def main() -> None:

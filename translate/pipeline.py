@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
+from glossary.model import Concept
 from translate import formats, qa
 from translate.engine import Engine, Translation
 from translate.languages import Direction, base
 from translate.segment import split_sentences
 from translate.serbian import to_script
+from translate.terms import TermStep
 
 MAX_ARTICLE_BYTES = 2_000_000
 CHUNK = 64  # sentences per engine call: granularity of progress reports
@@ -33,6 +35,7 @@ class Segment:
     space_after: str = ""
     flags: list[str] = field(default_factory=list)
     score: float | None = None
+    terms: dict | None = None   # glossary report: expected, found, missing, forbidden, undecided
 
 
 @dataclass
@@ -42,6 +45,7 @@ class Draft:
     format: str
     blocks: list[formats.Block]
     segments: list[Segment]
+    glossary_version: int | None = None
 
     def block_texts(self) -> list[str]:
         texts = [""] * len(self.blocks)
@@ -53,11 +57,19 @@ class Draft:
         return formats.render(self.blocks, self.block_texts())
 
     @property
+    def term_accuracy(self) -> float | None:
+        """Share of the glossary terms the draft had to name that it names in the right form."""
+        reports = [s.terms for s in self.segments if s.terms]
+        expected = sum(len(r["expected"]) for r in reports)
+        return sum(len(r["found"]) for r in reports) / expected if expected else None
+
+    @property
     def flagged(self) -> list[Segment]:
         return [s for s in self.segments if s.flags]
 
     def to_dict(self) -> dict:
         return {"source_lang": self.source_lang, "target_lang": self.target_lang, "format": self.format,
+                "glossary_version": self.glossary_version, "term_accuracy": self.term_accuracy,
                 "blocks": [asdict(b) for b in self.blocks], "segments": [asdict(s) for s in self.segments]}
 
 
@@ -96,24 +108,33 @@ def segment(text: str, source_lang: str, fmt: str) -> tuple[list[formats.Block],
 
 def translate_article(text: str, direction: Direction, engine: Engine, fmt: str = "markdown",
                       progress: Callable[[int, int], None] | None = None,
-                      max_bytes: int = MAX_ARTICLE_BYTES) -> Draft:
-    """Translate an article with ``engine`` (bound to ``direction``); ``progress(done, total)`` is
-    called as sentences complete."""
+                      max_bytes: int = MAX_ARTICLE_BYTES, glossary: list[Concept] | None = None,
+                      glossary_version: int | None = None) -> Draft:
+    """Translate an article with ``engine`` (bound to ``direction``), enforcing ``glossary`` if
+    given; ``progress(done, total)`` is called as sentences complete."""
     validate(text, max_bytes)
     blocks, segments = segment(text, direction.source, fmt)
     unique = sorted(dict.fromkeys(s.source for s in segments), key=len)
+    terms = TermStep(glossary, direction) if glossary else None
+    model_input = terms.prepare(unique) if terms else {s: s for s in unique}
     done: dict[str, Translation] = {}
     for start in range(0, len(unique), CHUNK):
         chunk = unique[start:start + CHUNK]
-        done.update(zip(chunk, engine.translate(chunk), strict=True))
+        done.update(zip(chunk, engine.translate([model_input[s] for s in chunk]), strict=True))
         if progress:
             progress(len(done), len(unique))
+    checked = terms.finish(done, engine) if terms else {}
     for seg in segments:
-        result = done[seg.source]
-        target = result.text
-        if base(direction.target) == "sr":
-            target = to_script(target, direction.target)
-        result = Translation(target, result.score, result.truncated, result.parts)
-        seg.target, seg.score = target, result.score
+        if terms:
+            term_result = checked[seg.source]
+            result, seg.terms = term_result.translation, term_result.report_dict()
+        else:
+            result = done[seg.source]
+            if base(direction.target) == "sr":
+                result = Translation(to_script(result.text, direction.target), result.score, result.truncated,
+                                     result.parts)
+        seg.target, seg.score = result.text, result.score
         seg.flags = qa.check(seg.source, result, direction.source, direction.target)
-    return Draft(direction.source, direction.target, fmt, blocks, segments)
+        if terms:
+            seg.flags += term_result.flags
+    return Draft(direction.source, direction.target, fmt, blocks, segments, glossary_version)

@@ -1,0 +1,110 @@
+"""The glossary step of the pipeline: protect terms before the engine, restore and verify after,
+and recover when the model lost a protected term (retranslate without protection, keep the better
+result, flag the segment). Works the same for direct and pivot directions: it wraps whatever
+engine serves the direction."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from glossary.enforce import Enforcer, TermReport
+from glossary.model import Concept
+from translate.engine import Engine, Translation
+from translate.languages import Direction, base
+from translate.serbian import to_script
+
+GLOSSARY_MISS, FORBIDDEN_TERM = "glossary_miss", "forbidden_term"
+GLOSSARY_UNDECIDED, GLOSSARY_RECOVERED = "glossary_undecided", "glossary_recovered"
+TERM_FLAGS = (GLOSSARY_MISS, FORBIDDEN_TERM, GLOSSARY_UNDECIDED, GLOSSARY_RECOVERED)
+
+
+@dataclass
+class TermResult:
+    translation: Translation
+    report: TermReport
+    flags: list[str]
+
+    def report_dict(self) -> dict:
+        return asdict(self.report)
+
+
+def keep_latin(concepts: list[Concept]) -> set[str]:
+    """Names Serbian Cyrillic output keeps in Latin letters: the kept terms and their forms, and any
+    Serbian Cyrillic term the glossary writes in Latin letters."""
+    kept: set[str] = set()
+    for concept in concepts:
+        for term in concept.terms:
+            if concept.kind == "keep" or (term.lang == "sr-Cyrl" and re.search(r"[A-Za-z]", term.text)):
+                kept.update(term.surface_forms())
+    return kept
+
+
+class TermStep:
+    def __init__(self, concepts: list[Concept], direction: Direction):
+        self.direction = direction
+        self.enforcer = Enforcer(concepts, direction.source, direction.target)
+        self.keep = keep_latin(concepts)
+
+    def prepare(self, sentences: list[str]) -> dict[str, str]:
+        """Source sentence -> what the engine gets (terms replaced by their target forms)."""
+        self._protected = {s: self.enforcer.protect(s) for s in sentences}
+        return {s: p.text for s, p in self._protected.items()}
+
+    def script(self, text: str) -> str:
+        if base(self.direction.target) == "sr":
+            return to_script(text, self.direction.target, self.keep)
+        return text
+
+    def finish(self, outputs: dict[str, Translation], engine: Engine) -> dict[str, TermResult]:
+        """Restore and verify each sentence's output; retranslate failures without protection."""
+        results: dict[str, TermResult] = {}
+        retry: list[str] = []
+        for sentence, protected in self._protected.items():
+            out = outputs[sentence]
+            text, problems = self.enforcer.restore(protected, out.text)
+            text = self.script(text)
+            report = self.enforcer.check(sentence, text)
+            result = TermResult(_with_text(out, text), report, [])
+            results[sentence] = result
+            if problems or report.missing:
+                retry.append(sentence)
+        if retry:
+            for sentence, plain in zip(retry, engine.translate(retry), strict=True):
+                text = self.script(plain.text)
+                report = self.enforcer.check(sentence, text)
+                first = results[sentence]
+                if not report.missing:
+                    results[sentence] = TermResult(_with_text(plain, text), report, [GLOSSARY_RECOVERED])
+                elif len(report.missing) < len(first.report.missing):
+                    results[sentence] = TermResult(_with_text(plain, text), report, [])
+        for result in results.values():
+            report = result.report
+            if report.missing:
+                result.flags.append(GLOSSARY_MISS)
+            if report.forbidden:
+                result.flags.append(FORBIDDEN_TERM)
+            if report.undecided:
+                result.flags.append(GLOSSARY_UNDECIDED)
+        return results
+
+
+def _with_text(t: Translation, text: str) -> Translation:
+    return Translation(text, t.score, t.truncated, t.parts)
+
+
+def load_glossary(spec: str, database_url: str) -> tuple[list[Concept], int | None]:
+    """The concepts (and store version) named by ``spec``: ``db`` for the stored glossary, ``seed``
+    for the built-in newsroom glossary, or the path of a CSV/TBX file."""
+    if spec == "db":
+        from glossary.store import GlossaryStore
+
+        store = GlossaryStore(database_url)
+        return store.concepts(), store.version()
+    if spec == "seed":
+        from glossary.seed import load_seed
+
+        return load_seed(), None
+    from glossary.formats import load
+
+    return load(spec), None
