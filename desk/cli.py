@@ -239,8 +239,11 @@ def models_convert(ctx, keys, quantization) -> None:
 
 def _register() -> None:
     from desk.cli_glossary import glossary
+    from desk.cli_jobs import COMMANDS
 
     cli.add_command(glossary)
+    for command in COMMANDS:
+        cli.add_command(command)
 
 
 _register()

@@ -42,8 +42,8 @@ def import_(ctx, file, fmt, langs, replace) -> None:
     from glossary.formats import load
 
     try:
-        kwargs = {"langs": tuple(langs.split(","))} if langs else {}
-        concepts = load(file, fmt, **kwargs)
+        source, _, target = (langs or "").partition(",")
+        concepts = load(file, fmt, source=source or None, target=target or None)
         version = _store(ctx).import_concepts(concepts, replace=replace, change=f"import {file.name}")
     except GlossaryError as exc:
         _fail(f"{file}: {exc}")

@@ -41,6 +41,15 @@ class Engines:
                 self._engines[key] = CachedEngine(engine, self.cache_size) if hops else engine
             return self._engines[key]
 
+    def hop(self, hop: Hop, backend: str | None = None) -> Engine:
+        """The engine for one hop of a route (a direct model), cached per process."""
+        backend = backend or self.settings.engine
+        key = (hop.direction, f"hop:{backend}")
+        with self._lock:
+            if key not in self._engines:
+                self._engines[key] = CachedEngine(self._hop_engine(hop, backend), self.cache_size)
+            return self._engines[key]
+
     def check(self, direction: Direction, backend: str | None = None) -> None:
         """Raise MissingModelError now if any model the direction needs is absent."""
         backend = backend or self.settings.engine

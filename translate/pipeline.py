@@ -106,6 +106,40 @@ def segment(text: str, source_lang: str, fmt: str) -> tuple[list[formats.Block],
     return blocks, segments
 
 
+class Run:
+    """One direction's translation of segments, in pieces: ``inputs`` gives what the engine must
+    translate (terms protected), ``finish`` turns the engine's outputs into finished segments
+    (terms restored and verified, Serbian script, QA flags). ``translate_article`` strings them
+    together; a queue worker calls them per chunk and per hop."""
+
+    def __init__(self, direction: Direction, glossary: list[Concept] | None = None):
+        self.direction = direction
+        self.terms = TermStep(glossary, direction) if glossary else None
+
+    def inputs(self, sentences: list[str]) -> list[str]:
+        return self.terms.prepare(sentences) if self.terms else list(sentences)
+
+    def finish(self, segments: list[Segment], outputs: dict[str, Translation],
+               retranslate: Callable[[list[str]], list[Translation]] | None = None) -> None:
+        """Fill in target, score, flags and term report of ``segments`` from ``outputs``
+        (source sentence -> raw engine output)."""
+        direction = self.direction
+        checked = self.terms.finish(outputs, retranslate) if self.terms else {}
+        for seg in segments:
+            if self.terms:
+                term_result = checked[seg.source]
+                result, seg.terms = term_result.translation, term_result.report_dict()
+            else:
+                result = outputs[seg.source]
+                if base(direction.target) == "sr":
+                    result = Translation(to_script(result.text, direction.target), result.score,
+                                         result.truncated, result.parts)
+            seg.target, seg.score = result.text, result.score
+            seg.flags = qa.check(seg.source, result, direction.source, direction.target)
+            if self.terms:
+                seg.flags += term_result.flags
+
+
 def translate_article(text: str, direction: Direction, engine: Engine, fmt: str = "markdown",
                       progress: Callable[[int, int], None] | None = None,
                       max_bytes: int = MAX_ARTICLE_BYTES, glossary: list[Concept] | None = None,
@@ -114,27 +148,15 @@ def translate_article(text: str, direction: Direction, engine: Engine, fmt: str 
     given; ``progress(done, total)`` is called as sentences complete."""
     validate(text, max_bytes)
     blocks, segments = segment(text, direction.source, fmt)
+    run = Run(direction, glossary)
     unique = sorted(dict.fromkeys(s.source for s in segments), key=len)
-    terms = TermStep(glossary, direction) if glossary else None
-    model_input = terms.prepare(unique) if terms else {s: s for s in unique}
-    done: dict[str, Translation] = {}
+    by_source: dict[str, list[Segment]] = {}
+    for seg in segments:
+        by_source.setdefault(seg.source, []).append(seg)
     for start in range(0, len(unique), CHUNK):
         chunk = unique[start:start + CHUNK]
-        done.update(zip(chunk, engine.translate([model_input[s] for s in chunk]), strict=True))
+        outputs = dict(zip(chunk, engine.translate(run.inputs(chunk)), strict=True))
+        run.finish([seg for s in chunk for seg in by_source[s]], outputs, engine.translate)
         if progress:
-            progress(len(done), len(unique))
-    checked = terms.finish(done, engine) if terms else {}
-    for seg in segments:
-        if terms:
-            term_result = checked[seg.source]
-            result, seg.terms = term_result.translation, term_result.report_dict()
-        else:
-            result = done[seg.source]
-            if base(direction.target) == "sr":
-                result = Translation(to_script(result.text, direction.target), result.score, result.truncated,
-                                     result.parts)
-        seg.target, seg.score = result.text, result.score
-        seg.flags = qa.check(seg.source, result, direction.source, direction.target)
-        if terms:
-            seg.flags += term_result.flags
+            progress(min(start + CHUNK, len(unique)), len(unique))
     return Draft(direction.source, direction.target, fmt, blocks, segments, glossary_version)

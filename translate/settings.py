@@ -51,6 +51,23 @@ class Settings(BaseSettings):
     glossary: str = Field("", description="Glossary used by `translate` when none is given: a store "
                           "name in the database, or a CSV/TBX file.")
 
+    # --- queue and workers ----------------------------------------------------------------------
+    redis_url: str = Field("", description="Celery broker; empty = embedded mode (jobs run in-process).")
+    task_soft_time_limit: int = Field(3300, ge=1, description="Seconds before a hop task is asked to stop.")
+    task_time_limit: int = Field(3600, ge=1, description="Seconds before a hop task is killed.")
+    visibility_timeout: int = Field(3900, ge=1, description="Seconds before Redis redelivers an unacked task; "
+                                    "must exceed task_time_limit.")
+    task_max_retries: int = Field(5, ge=0, description="Retries (with backoff) for transient errors only.")
+    reconcile_after: int = Field(900, ge=1, description="Seconds an unfinished draft may sit untouched "
+                                 "before the reconciler enqueues it again.")
+    reconcile_every: int = Field(60, ge=1, description="Seconds between reconciler passes in `serve`.")
+
+    # --- HTTP API -------------------------------------------------------------------------------
+    admin_key: str = Field("", description="An admin API key accepted at start (bootstrap).")
+    auth_required: bool = Field(True, description="Require an API key on every endpoint but /health.")
+    rate_limit_per_minute: int = Field(60, ge=1, description="Requests per minute per API key.")
+    max_request_bytes: int = Field(5_000_000, ge=1000, description="Largest HTTP request body.")
+
     # --- articles -----------------------------------------------------------------------------
     max_article_bytes: int = Field(2_000_000, ge=1000, description="Largest article accepted.")
 

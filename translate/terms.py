@@ -6,11 +6,12 @@ engine serves the direction."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from glossary.enforce import Enforcer, TermReport
+from glossary.enforce import Enforcer, Protected, TermReport
 from glossary.model import Concept
-from translate.engine import Engine, Translation
+from translate.engine import Translation
 from translate.languages import Direction, base
 from translate.serbian import to_script
 
@@ -45,23 +46,28 @@ class TermStep:
         self.direction = direction
         self.enforcer = Enforcer(concepts, direction.source, direction.target)
         self.keep = keep_latin(concepts)
+        self._protected: dict[str, Protected] = {}
 
-    def prepare(self, sentences: list[str]) -> dict[str, str]:
-        """Source sentence -> what the engine gets (terms replaced by their target forms)."""
-        self._protected = {s: self.enforcer.protect(s) for s in sentences}
-        return {s: p.text for s, p in self._protected.items()}
+    def prepare(self, sentences: list[str]) -> list[str]:
+        """What the engine gets for each sentence: terms replaced by their target forms."""
+        for s in sentences:
+            if s not in self._protected:
+                self._protected[s] = self.enforcer.protect(s)
+        return [self._protected[s].text for s in sentences]
 
     def script(self, text: str) -> str:
         if base(self.direction.target) == "sr":
             return to_script(text, self.direction.target, self.keep)
         return text
 
-    def finish(self, outputs: dict[str, Translation], engine: Engine) -> dict[str, TermResult]:
-        """Restore and verify each sentence's output; retranslate failures without protection."""
+    def finish(self, outputs: dict[str, Translation],
+               retranslate: Callable[[list[str]], list[Translation]] | None) -> dict[str, TermResult]:
+        """Restore and verify each sentence's output; retranslate failures without protection
+        (when ``retranslate`` is given) and keep the better result."""
         results: dict[str, TermResult] = {}
         retry: list[str] = []
-        for sentence, protected in self._protected.items():
-            out = outputs[sentence]
+        for sentence, out in outputs.items():
+            protected = self._protected.get(sentence) or self.enforcer.protect(sentence)
             text, problems = self.enforcer.restore(protected, out.text)
             text = self.script(text)
             report = self.enforcer.check(sentence, text)
@@ -69,8 +75,8 @@ class TermStep:
             results[sentence] = result
             if problems or report.missing:
                 retry.append(sentence)
-        if retry:
-            for sentence, plain in zip(retry, engine.translate(retry), strict=True):
+        if retry and retranslate:
+            for sentence, plain in zip(retry, retranslate(retry), strict=True):
                 text = self.script(plain.text)
                 report = self.enforcer.check(sentence, text)
                 first = results[sentence]

@@ -1,0 +1,235 @@
+"""``dragoman submit | status | worker | serve | reconcile | keys``: jobs on the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+from translate.jobs import UNFINISHED
+from translate.registry import MODELS
+from translate.settings import Settings
+
+EXIT_USAGE, EXIT_INPUT, EXIT_FAILED = 2, 3, 5
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"dragoman: {message}", err=True)
+    sys.exit(code)
+
+
+def _service(settings: Settings):
+    from workers.service import JobService
+
+    return JobService(settings)
+
+
+@click.command()
+@click.argument("source", type=click.File("rb"))
+@click.option("--to", "to", required=True, metavar="LANGS", help="Target languages, e.g. tr,sq,sr-Cyrl.")
+@click.option("--from", "from_", metavar="LANG", help="Source language (detected when omitted).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]))
+@click.option("--glossary", default="", metavar="db|seed|FILE")
+@click.option("--priority", type=click.IntRange(0, 9), default=5, show_default=True, help="9 = most urgent.")
+@click.option("--callback", default="", help="URL to POST to when the drafts are ready.")
+@click.option("--wait", is_flag=True, help="Wait for the drafts, with a progress bar.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="With --wait: write drafts here.")
+@click.pass_context
+def submit(ctx, source, to, from_, fmt, glossary, priority, callback, wait, out) -> None:
+    """Submit an article as a job; prints the job id (or, with --wait, the drafts)."""
+    from glossary.model import GlossaryError
+    from translate.detect import DetectionError
+    from translate.formats import format_for
+    from translate.languages import LanguageError
+    from translate.pipeline import ArticleError, decode
+
+    settings: Settings = ctx.obj
+    name = getattr(source, "name", "-")
+    fmt = fmt or format_for(None if name in ("-", "<stdin>") else name)
+    service = _service(settings)
+    try:
+        text = decode(source.read(settings.max_article_bytes + 1))
+        job = service.submit(text, to, from_, fmt, glossary, priority, callback, submitted_by="cli")
+    except (LanguageError, DetectionError, ValueError) as exc:
+        code = EXIT_INPUT if isinstance(exc, ArticleError) else EXIT_USAGE
+        _fail(str(exc), code)
+    except GlossaryError as exc:
+        _fail(f"glossary {glossary}: {exc}", EXIT_INPUT)
+    if not wait:
+        if service.embedded:
+            service.dispatcher.drain()  # no workers elsewhere: finish here before the process ends
+        click.echo(job["id"])
+        return
+    job = _wait(service, job["id"])
+    for draft in job["drafts"]:
+        click.echo(f"{draft['target_lang']}: {draft['state']} {draft['done']}/{draft['total']} segments "
+                   f"(draft {draft['id']}){' - ' + draft['error'] if draft['error'] else ''}", err=True)
+        if out and draft["state"] == "draft_ready":
+            out.mkdir(parents=True, exist_ok=True)
+            stem = "article" if name in ("-", "<stdin>") else Path(name).stem
+            path = out / f"{stem}.{draft['target_lang']}{'.md' if fmt == 'markdown' else '.txt'}"
+            path.write_text(_render(service, draft["id"]), "utf-8")
+            click.echo(str(path))
+    click.echo(job["id"])
+    sys.exit(0 if job["state"] == "draft_ready" else EXIT_FAILED)
+
+
+def _render(service, draft_id: str) -> str:
+    from translate.formats import Block, render
+
+    draft = service.store.draft(draft_id)
+    blocks = [Block(**b) for b in draft["blocks"]]
+    texts = [""] * len(blocks)
+    for seg in draft["segments"]:
+        texts[seg["block"]] += (seg["target"] or "") + seg["space_after"]
+    return render(blocks, texts)
+
+
+def _wait(service, job_id: str, poll: float = 0.3) -> dict:
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="seg", file=sys.stderr, desc=job_id[:8])
+    try:
+        while True:
+            if service.embedded:
+                service.dispatcher.drain()
+            job = service.store.job(job_id)
+            total = sum(d["total"] for d in job["drafts"])
+            done = sum(d["done"] for d in job["drafts"])
+            bar.total = total
+            bar.update(done - bar.n)
+            if job["state"] not in UNFINISHED:
+                return job
+            time.sleep(poll)
+    finally:
+        bar.close()
+
+
+@click.command()
+@click.argument("job_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def status(ctx, job_id, as_json) -> None:
+    """Show a job's state and its drafts' progress."""
+    from translate.jobs import JobStore
+
+    job = JobStore(ctx.obj.database_url).job(job_id)
+    if job is None:
+        _fail(f"no job {job_id}", EXIT_INPUT)
+    if as_json:
+        job.pop("text")
+        click.echo(json.dumps(job, default=str, indent=1))
+        return
+    click.echo(f"job {job['id']}: {job['state']} ({job['source_lang']}, priority {job['priority']})")
+    for d in job["drafts"]:
+        hop = f", hop {d['hop'] + 1}/{d['hops']}" if d["hops"] > 1 else ""
+        click.echo(f"  {d['target_lang']:8} {d['state']:12} {d['done']}/{d['total']}{hop}  draft {d['id']}"
+                   + (f"  {d['error']}" if d["error"] else ""))
+
+
+@click.command()
+@click.option("--directions", default=",".join(MODELS), show_default=True,
+              help="Model directions whose queues (mt.<dir>) this worker serves; pivots hop through them.")
+@click.option("--concurrency", "-c", type=int, default=1, show_default=True, help="Worker processes.")
+@click.option("--pool", default="prefork", show_default=True)
+@click.option("--loglevel", default="INFO")
+@click.pass_context
+def worker(ctx, directions, concurrency, pool, loglevel) -> None:
+    """Run a Celery worker for some directions (needs DRAGOMAN_REDIS_URL)."""
+    settings: Settings = ctx.obj
+    keys = [d.strip() for d in directions.split(",") if d.strip()]
+    bad = [k for k in keys if k not in MODELS]
+    if bad:
+        _fail(f"unknown direction {', '.join(bad)}; expected some of {', '.join(MODELS)}", EXIT_USAGE)
+    if not settings.redis_url:
+        _fail("a worker needs DRAGOMAN_REDIS_URL (without Redis, `dragoman serve` runs jobs itself)", EXIT_USAGE)
+    os.environ["DRAGOMAN_WORKER_DIRECTIONS"] = ",".join(keys)  # each process loads these after the fork
+    from workers.app import app
+
+    queues = ",".join([f"mt.{k}" for k in keys] + ["mt.script"])
+    app.worker_main(["worker", "-Q", queues, "-c", str(concurrency), "-P", pool, "-l", loglevel,
+                     "--prefetch-multiplier=1", "-E"])
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.pass_context
+def serve(ctx, host, port) -> None:
+    """Run the HTTP API (and, with Redis, the reconciler; without it, the jobs themselves)."""
+    import threading
+
+    import uvicorn
+
+    from desk.api import create_app
+
+    settings: Settings = ctx.obj
+    service = _service(settings)
+
+    def reconciler() -> None:
+        while True:
+            time.sleep(settings.reconcile_every)
+            try:
+                service.reconcile()
+            except Exception as exc:  # the API keeps serving; the next pass tries again
+                click.echo(f"dragoman: reconciler: {exc}", err=True)
+
+    threading.Thread(target=reconciler, name="dragoman-reconciler", daemon=True).start()
+    uvicorn.run(create_app(settings, service), host=host, port=port)
+
+
+@click.command()
+@click.option("--older-than", default=None, type=int, help="Seconds untouched (default DRAGOMAN_RECONCILE_AFTER).")
+@click.pass_context
+def reconcile(ctx, older_than) -> None:
+    """Enqueue again the drafts whose messages were lost."""
+    service = _service(ctx.obj)
+    redone = service.reconcile(timedelta(seconds=older_than) if older_than else None)
+    if service.embedded:
+        service.dispatcher.drain()
+    click.echo(f"re-enqueued {len(redone)} drafts" + (": " + ", ".join(redone) if redone else ""))
+
+
+@click.group()
+def keys() -> None:
+    """API keys (stored hashed)."""
+
+
+@keys.command("create")
+@click.option("--role", type=click.Choice(["submitter", "reviewer", "admin"]), required=True)
+@click.option("--name", default="", help="Who or what the key is for.")
+@click.pass_context
+def keys_create(ctx, role, name) -> None:
+    """Create a key; it is shown once."""
+    from desk.keys import KeyStore
+
+    key_id, key = KeyStore(ctx.obj.database_url).create(name or role, role)
+    click.echo(key)
+    click.echo(f"key {key_id} ({role}) created; it is shown only now", err=True)
+
+
+@keys.command("list")
+@click.pass_context
+def keys_list(ctx) -> None:
+    from desk.keys import KeyStore
+
+    for record in KeyStore(ctx.obj.database_url).list():
+        click.echo(json.dumps(record, default=str))
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+@click.pass_context
+def keys_revoke(ctx, key_id) -> None:
+    from desk.keys import KeyStore
+
+    KeyStore(ctx.obj.database_url).revoke(key_id)
+    click.echo(f"revoked {key_id}")
+
+
+COMMANDS = [submit, status, worker, serve, reconcile, keys]

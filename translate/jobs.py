@@ -1,0 +1,318 @@
+"""The job store: the source of truth for translation jobs, their per-target drafts and segments.
+
+SQL through SQLAlchemy (SQLite by default, PostgreSQL in production), schema by Alembic. Redis
+only carries messages; whatever it loses, the store still knows what is left to do.
+
+States of a target (and of the job, which follows its targets)::
+
+    queued -> translating -> draft_ready -> in_review -> approved | rejected
+    any unfinished state -> failed (with a reason) | cancelled
+
+Segment results are written keyed by (draft, segment index): a task that is delivered twice
+writes the same rows again and never duplicates them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+QUEUED, TRANSLATING, DRAFT_READY, IN_REVIEW = "queued", "translating", "draft_ready", "in_review"
+APPROVED, REJECTED, FAILED, CANCELLED = "approved", "rejected", "failed", "cancelled"
+STATES = (QUEUED, TRANSLATING, DRAFT_READY, IN_REVIEW, APPROVED, REJECTED, FAILED, CANCELLED)
+UNFINISHED = (QUEUED, TRANSLATING)
+FINAL = (APPROVED, REJECTED, FAILED, CANCELLED)
+
+metadata = sa.MetaData()
+
+jobs = sa.Table(
+    "jobs", metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("source_lang", sa.String(10), nullable=False),
+    sa.Column("format", sa.String(10), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("glossary", sa.String(500), nullable=False, default=""),
+    sa.Column("glossary_version", sa.Integer),
+    sa.Column("priority", sa.Integer, nullable=False, default=5),
+    sa.Column("callback_url", sa.String(2000), nullable=False, default=""),
+    sa.Column("callback_done", sa.Boolean, nullable=False, default=False),
+    sa.Column("state", sa.String(20), nullable=False, index=True),
+    sa.Column("error", sa.Text, nullable=False, default=""),
+    sa.Column("submitted_by", sa.String(64), nullable=False, default=""),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+drafts = sa.Table(
+    "drafts", metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("job_id", sa.String(32), sa.ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("target_lang", sa.String(10), nullable=False),
+    sa.Column("state", sa.String(20), nullable=False, index=True),
+    sa.Column("hops", sa.Integer, nullable=False, default=1),
+    sa.Column("hop", sa.Integer, nullable=False, default=0),        # the hop now being translated
+    sa.Column("done", sa.Integer, nullable=False, default=0),       # segments finished
+    sa.Column("total", sa.Integer, nullable=False, default=0),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("blocks", sa.JSON, nullable=False, default=list),
+    sa.Column("error", sa.Text, nullable=False, default=""),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.UniqueConstraint("job_id", "target_lang"),
+)
+segments = sa.Table(
+    "segments", metadata,
+    sa.Column("draft_id", sa.String(32), sa.ForeignKey("drafts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("idx", sa.Integer, primary_key=True),
+    sa.Column("block", sa.Integer, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("space_after", sa.String(20), nullable=False, default=""),
+    sa.Column("pivot", sa.Text),                                    # output of the first hop
+    sa.Column("target", sa.Text),                                   # NULL until translated
+    sa.Column("flags", sa.JSON, nullable=False, default=list),
+    sa.Column("score", sa.Float),
+    sa.Column("terms", sa.JSON),
+)
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+VERSION_TABLE = "jobs_alembic_version"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass
+class SegmentRow:
+    idx: int
+    block: int
+    source: str
+    space_after: str = ""
+    pivot: str | None = None
+    target: str | None = None
+    flags: list[str] = field(default_factory=list)
+    score: float | None = None
+    terms: dict | None = None
+
+
+class JobStore:
+    def __init__(self, url: str):
+        self.url = url
+        kwargs = {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {"pool_pre_ping": True}
+        self.engine = sa.create_engine(url, future=True, **kwargs)
+        if url.startswith("sqlite"):
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.migrate()
+
+    def migrate(self) -> None:
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    # --- creating ---------------------------------------------------------------------------------
+    def create_job(self, *, source_lang: str, text: str, fmt: str, targets: list[tuple[str, int, list[dict],
+                   list[SegmentRow]]], glossary: str = "", glossary_version: int | None = None, priority: int = 5,
+                   callback_url: str = "", submitted_by: str = "") -> tuple[str, dict[str, str]]:
+        """Store a job with one draft per target (target tag, number of hops, blocks, segments).
+        Returns the job id and target -> draft id."""
+        job_id, stamp = new_id(), now()
+        draft_ids = {target: new_id() for target, *_ in targets}
+        with self.engine.begin() as conn:
+            conn.execute(jobs.insert().values(
+                id=job_id, source_lang=source_lang, format=fmt, text=text, glossary=glossary,
+                glossary_version=glossary_version, priority=priority, callback_url=callback_url,
+                callback_done=False, state=QUEUED, error="", submitted_by=submitted_by, created_at=stamp,
+                updated_at=stamp))
+            for target, hops, blocks, rows in targets:
+                draft_id = draft_ids[target]
+                conn.execute(drafts.insert().values(
+                    id=draft_id, job_id=job_id, target_lang=target, state=QUEUED, hops=hops, hop=0, done=0,
+                    total=len(rows), attempts=0, blocks=blocks, error="", updated_at=stamp))
+                if rows:
+                    conn.execute(segments.insert(), [
+                        {"draft_id": draft_id, "idx": r.idx, "block": r.block, "source": r.source,
+                         "space_after": r.space_after, "flags": []} for r in rows])
+        return job_id, draft_ids
+
+    # --- reading ----------------------------------------------------------------------------------
+    def job(self, job_id: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).mappings().first()
+            if row is None:
+                return None
+            result = dict(row)
+            result["drafts"] = [dict(d) for d in conn.execute(
+                sa.select(drafts).where(drafts.c.job_id == job_id).order_by(drafts.c.target_lang)).mappings()]
+            return result
+
+    def jobs(self, state: str | None = None, lang: str | None = None, limit: int = 50, offset: int = 0) -> list[dict]:
+        query = sa.select(jobs.c.id, jobs.c.source_lang, jobs.c.state, jobs.c.priority, jobs.c.created_at,
+                          jobs.c.updated_at, jobs.c.error, jobs.c.format)
+        if state:
+            query = query.where(jobs.c.state == state)
+        if lang:
+            sub = sa.select(drafts.c.job_id).where(drafts.c.target_lang == lang)
+            query = query.where(sa.or_(jobs.c.source_lang == lang, jobs.c.id.in_(sub)))
+        query = query.order_by(jobs.c.created_at.desc()).limit(limit).offset(offset)
+        with self.engine.connect() as conn:
+            found = [dict(r) for r in conn.execute(query).mappings()]
+            ids = [j["id"] for j in found]
+            targets: dict[str, list[str]] = {}
+            if ids:
+                for r in conn.execute(sa.select(drafts.c.job_id, drafts.c.target_lang).where(drafts.c.job_id.in_(ids))):
+                    targets.setdefault(r.job_id, []).append(r.target_lang)
+        for job in found:
+            job["targets"] = sorted(targets.get(job["id"], []))
+        return found
+
+    def draft(self, draft_id: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(drafts).where(drafts.c.id == draft_id)).mappings().first()
+            if row is None:
+                return None
+            result = dict(row)
+            result["segments"] = [dict(s) for s in conn.execute(
+                sa.select(segments).where(segments.c.draft_id == draft_id).order_by(segments.c.idx)).mappings()]
+            return result
+
+    def segments(self, draft_id: str) -> list[SegmentRow]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(segments).where(segments.c.draft_id == draft_id).order_by(segments.c.idx))
+            return [SegmentRow(r.idx, r.block, r.source, r.space_after, r.pivot, r.target, list(r.flags or []),
+                               r.score, r.terms) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(jobs.c.state, sa.func.count()).group_by(jobs.c.state))
+            return {state: n for state, n in rows}
+
+    def segments_done_since(self, since: datetime) -> int:
+        with self.engine.connect() as conn:
+            query = sa.select(sa.func.coalesce(sa.func.sum(drafts.c.done), 0)).where(drafts.c.updated_at >= since)
+            return int(conn.execute(query).scalar() or 0)
+
+    # --- progress -----------------------------------------------------------------------------------
+    def start(self, draft_id: str, hop: int) -> dict | None:
+        """Mark a draft translating at ``hop``; None if there is nothing to do (finished, cancelled,
+        or already past that hop): the caller then acknowledges its message and stops."""
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(drafts).where(drafts.c.id == draft_id)).mappings().first()
+            if row is None or row["state"] not in UNFINISHED or row["hop"] > hop:
+                return None
+            conn.execute(drafts.update().where(drafts.c.id == draft_id).values(
+                state=TRANSLATING, hop=hop, attempts=row["attempts"] + 1, updated_at=now()))
+            conn.execute(jobs.update().where(jobs.c.id == row["job_id"], jobs.c.state == QUEUED).values(
+                state=TRANSLATING, updated_at=now()))
+            return dict(row)
+
+    def save_pivot(self, draft_id: str, texts: dict[int, str]) -> None:
+        with self.engine.begin() as conn:
+            for idx, text in texts.items():
+                conn.execute(segments.update().where(segments.c.draft_id == draft_id, segments.c.idx == idx)
+                             .values(pivot=text))
+            conn.execute(drafts.update().where(drafts.c.id == draft_id).values(updated_at=now()))
+
+    def save_segments(self, draft_id: str, rows: list[SegmentRow]) -> int:
+        """Write finished segments (idempotent: keyed by draft and index); returns segments done."""
+        with self.engine.begin() as conn:
+            for r in rows:
+                conn.execute(segments.update().where(segments.c.draft_id == draft_id, segments.c.idx == r.idx).values(
+                    target=r.target, flags=list(r.flags), score=r.score, terms=r.terms))
+            done = conn.execute(sa.select(sa.func.count()).select_from(segments).where(
+                segments.c.draft_id == draft_id, segments.c.target.is_not(None))).scalar()
+            conn.execute(drafts.update().where(drafts.c.id == draft_id).values(done=done, updated_at=now()))
+            return int(done)
+
+    def next_hop(self, draft_id: str, hop: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(drafts.update().where(drafts.c.id == draft_id, drafts.c.state == TRANSLATING)
+                         .values(hop=hop, state=QUEUED, updated_at=now()))
+
+    def finish_draft(self, draft_id: str) -> bool:
+        """Mark a draft ready; returns True if this call completed the whole job (exactly once)."""
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(drafts.c.job_id).where(drafts.c.id == draft_id)).first()
+            changed = conn.execute(drafts.update().where(
+                drafts.c.id == draft_id, drafts.c.state.in_(UNFINISHED)).values(
+                state=DRAFT_READY, updated_at=now(), finished_at=now())).rowcount
+            if not changed or row is None:
+                return False
+            return self._settle(conn, row.job_id)
+
+    def fail_draft(self, draft_id: str, reason: str) -> bool:
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(drafts.c.job_id).where(drafts.c.id == draft_id)).first()
+            changed = conn.execute(drafts.update().where(
+                drafts.c.id == draft_id, drafts.c.state.in_(UNFINISHED)).values(
+                state=FAILED, error=reason[:2000], updated_at=now(), finished_at=now())).rowcount
+            return bool(changed and row is not None and self._settle(conn, row.job_id))
+
+    def _settle(self, conn: sa.Connection, job_id: str) -> bool:
+        """Set the job's state from its drafts once none is unfinished; True if it changed now."""
+        states = [r.state for r in conn.execute(sa.select(drafts.c.state).where(drafts.c.job_id == job_id))]
+        if any(s in UNFINISHED for s in states):
+            return False
+        if all(s == CANCELLED for s in states):
+            new = CANCELLED
+        elif any(s == FAILED for s in states):
+            new = FAILED
+        else:
+            new = DRAFT_READY
+        errors = [r.error for r in conn.execute(sa.select(drafts.c.error).where(
+            drafts.c.job_id == job_id, drafts.c.error != ""))]
+        return bool(conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state.in_(UNFINISHED)).values(
+            state=new, error="; ".join(errors)[:2000], updated_at=now())).rowcount)
+
+    def cancel(self, job_id: str) -> bool:
+        """Cancel what is not finished yet; False if the job was already finished."""
+        with self.engine.begin() as conn:
+            state = conn.execute(sa.select(jobs.c.state).where(jobs.c.id == job_id)).scalar()
+            if state is None:
+                raise KeyError(job_id)
+            if state not in UNFINISHED:
+                return False
+            conn.execute(drafts.update().where(drafts.c.job_id == job_id, drafts.c.state.in_(UNFINISHED))
+                         .values(state=CANCELLED, updated_at=now(), finished_at=now()))
+            conn.execute(jobs.update().where(jobs.c.id == job_id).values(state=CANCELLED, updated_at=now()))
+            return True
+
+    def is_cancelled(self, draft_id: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(drafts.c.state).where(drafts.c.id == draft_id)).scalar() == CANCELLED
+
+    def mark_callback_done(self, job_id: str) -> bool:
+        with self.engine.begin() as conn:
+            return bool(conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.callback_done.is_(False))
+                                     .values(callback_done=True)).rowcount)
+
+    def stuck(self, older_than: timedelta) -> list[dict]:
+        """Unfinished drafts not touched for ``older_than``: their messages were lost."""
+        limit = now() - older_than
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(drafts.c.id, drafts.c.job_id, drafts.c.hop, drafts.c.target_lang)
+                                .where(drafts.c.state.in_(UNFINISHED), drafts.c.updated_at < limit))
+            return [dict(r._mapping) for r in rows]
+
+    def touch(self, draft_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(drafts.update().where(drafts.c.id == draft_id).values(updated_at=now()))
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()

@@ -1,0 +1,45 @@
+"""The Celery application: Redis broker, one queue per model direction, settings for long ML tasks.
+
+    celery -A workers inspect active        (the usual Celery tooling works)
+    celery -A workers flower
+"""
+
+from __future__ import annotations
+
+from celery import Celery
+from kombu import Queue
+
+from translate.registry import MODELS
+from translate.settings import Settings
+
+QUEUES = [f"mt.{key}" for key in MODELS] + ["mt.script"]
+
+
+def make_app(settings: Settings) -> Celery:
+    broker = settings.redis_url or "redis://127.0.0.1:6379/0"
+    app = Celery("dragoman", broker=broker, include=["workers.tasks"])
+    app.conf.update(
+        task_queues=[Queue(name) for name in QUEUES],
+        task_default_queue="mt.script",
+        task_acks_late=True,                 # a task is acknowledged when done, not when received
+        task_reject_on_worker_lost=True,     # a killed worker's task goes back to the queue
+        worker_prefetch_multiplier=1,        # one long task at a time per process
+        task_soft_time_limit=settings.task_soft_time_limit,
+        task_time_limit=settings.task_time_limit,
+        broker_transport_options={
+            "visibility_timeout": max(settings.visibility_timeout, settings.task_time_limit + 60),
+            "queue_order_strategy": "priority",
+            "priority_steps": list(range(10)),
+        },
+        broker_connection_retry_on_startup=True,
+        task_ignore_result=True,             # results live in the job store
+        task_serializer="json",
+        accept_content=["json"],
+        worker_send_task_events=True,        # Flower and `celery events`
+        task_send_sent_event=True,
+        worker_hijack_root_logger=False,
+    )
+    return app
+
+
+app = make_app(Settings())

@@ -1,0 +1,122 @@
+"""What a unit of work does, with or without Celery: translate one hop of one draft.
+
+A direct target is one hop. A pivot target (tr→sq) is two: the first (tr→en, on queue mt.tr-en)
+stores the English of every segment, the second (en→sq, on mt.en-sq) finishes the draft. Glossary
+terms are protected before the first hop and restored after the last, so the chain is invisible
+to callers. Work already stored is never redone: a redelivered hop translates only what is
+missing, and writes results keyed by (draft, segment).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.request
+from dataclasses import dataclass
+
+from translate.engine import Engine, IdentityEngine, Translation
+from translate.engines import Engines
+from translate.jobs import JobStore, SegmentRow
+from translate.languages import Direction
+from translate.models import MissingModelError
+from translate.pipeline import CHUNK, Run, Segment
+from translate.registry import route
+from translate.settings import Settings
+
+log = logging.getLogger("dragoman.worker")
+NEXT, DONE, SKIP, CANCELLED = "next", "done", "skip", "cancelled"
+
+
+@dataclass
+class HopResult:
+    outcome: str            # next | done | skip | cancelled
+    draft_id: str
+    hop: int
+    job_finished: bool = False
+
+
+def queue_for(direction: Direction, hop: int) -> str:
+    """The Celery queue of a hop: mt.<model direction>, e.g. mt.en-tr; script-only work on mt.script."""
+    hops = route(direction)
+    return f"mt.{hops[hop].key}" if hops else "mt.script"
+
+
+def _glossary(job: dict, settings: Settings, cache: dict):
+    spec = job["glossary"]
+    if not spec:
+        return None
+    if spec not in cache:
+        from translate.terms import load_glossary
+
+        cache[spec] = load_glossary(spec, settings.database_url)[0]
+    return cache[spec]
+
+
+def run_hop(store: JobStore, engines: Engines, settings: Settings, draft_id: str, hop: int,
+            glossary_cache: dict | None = None) -> HopResult:
+    draft = store.start(draft_id, hop)
+    if draft is None:
+        return HopResult(SKIP, draft_id, hop)
+    job = store.job(draft["job_id"])
+    direction = Direction(job["source_lang"], draft["target_lang"])
+    hops = route(direction)
+    last = hop >= len(hops) - 1
+    engine: Engine = engines.hop(hops[hop]) if hops else IdentityEngine()
+    run = Run(direction, _glossary(job, settings, glossary_cache if glossary_cache is not None else {}))
+    rows = store.segments(draft_id)
+    todo = [r for r in rows if (r.target is None if last else r.pivot is None)]
+    by_source: dict[str, list[SegmentRow]] = {}
+    for row in todo:
+        by_source.setdefault(row.source, []).append(row)
+    unique = sorted(by_source, key=len)
+    for start in range(0, len(unique), CHUNK):
+        if store.is_cancelled(draft_id):
+            return HopResult(CANCELLED, draft_id, hop)
+        chunk = unique[start:start + CHUNK]
+        inputs = run.inputs(chunk) if hop == 0 else [by_source[s][0].pivot or "" for s in chunk]
+        outputs = engine.translate(inputs)
+        if last:
+            _finish(store, engines, run, direction, draft_id, chunk, outputs, by_source)
+        else:
+            store.save_pivot(draft_id, {r.idx: out.text for s, out in zip(chunk, outputs, strict=True)
+                                        for r in by_source[s]})
+    if not last:
+        store.next_hop(draft_id, hop + 1)
+        return HopResult(NEXT, draft_id, hop + 1)
+    finished = store.finish_draft(draft_id)
+    if finished:
+        notify(store, job["id"])
+    return HopResult(DONE, draft_id, hop, finished)
+
+
+def _finish(store: JobStore, engines: Engines, run: Run, direction: Direction, draft_id: str, chunk: list[str],
+            outputs: list[Translation], by_source: dict[str, list[SegmentRow]]) -> None:
+    segments = [Segment(r.idx, r.block, r.source, space_after=r.space_after) for s in chunk for r in by_source[s]]
+
+    def retranslate(sentences: list[str]) -> list[Translation]:
+        try:
+            return engines.get(direction).translate(sentences)
+        except MissingModelError:  # this worker cannot run the whole route: keep the flags
+            return [Translation("") for _ in sentences]
+
+    run.finish(segments, dict(zip(chunk, outputs, strict=True)), retranslate)
+    store.save_segments(draft_id, [SegmentRow(s.index, s.block, s.source, s.space_after, None, s.target, s.flags,
+                                              s.score, s.terms) for s in segments])
+
+
+def notify(store: JobStore, job_id: str) -> None:
+    """POST the finished job to its callback URL, once."""
+    job = store.job(job_id)
+    if not job or not job["callback_url"] or not store.mark_callback_done(job_id):
+        return
+    body = json.dumps({"job_id": job_id, "state": job["state"],
+                       "drafts": [{"id": d["id"], "target": d["target_lang"], "state": d["state"]}
+                                  for d in job["drafts"]]}).encode()
+    request = urllib.request.Request(job["callback_url"], body, {"Content-Type": "application/json"})
+    for attempt in range(3):
+        try:
+            with urllib.request.urlopen(request, timeout=10):
+                return
+        except OSError as exc:
+            log.warning("callback %s for job %s failed (attempt %d): %s", job["callback_url"], job_id,
+                        attempt + 1, exc)

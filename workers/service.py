@@ -1,0 +1,129 @@
+"""Submitting, dispatching, cancelling and reconciling jobs: what the API and CLI call.
+
+With ``DRAGOMAN_REDIS_URL`` set, hops go to Celery queues (one per direction) and any number of
+``dragoman worker`` processes on any machines do the work. Without it, the embedded dispatcher
+runs the same hops in a thread of this process, against the same store.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from datetime import timedelta
+
+from translate.detect import detect
+from translate.engines import Engines
+from translate.jobs import JobStore, SegmentRow
+from translate.languages import Direction, LanguageError, normalize, parse_list
+from translate.pipeline import segment, validate
+from translate.registry import route
+from translate.settings import Settings
+from workers.runner import NEXT, queue_for, run_hop
+
+log = logging.getLogger("dragoman.jobs")
+PRIORITIES = range(10)  # 0 lowest ... 9 most urgent
+
+
+class EmbeddedDispatcher:
+    """Runs hops in one background thread of this process (no Redis needed)."""
+
+    def __init__(self, store: JobStore, settings: Settings):
+        self.store, self.settings = store, settings
+        self.engines = Engines(settings)
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dragoman-embedded")
+        self._glossaries: dict = {}
+
+    def send(self, draft_id: str, hop: int, queue: str, priority: int) -> None:
+        self.pool.submit(self._run, draft_id, hop)
+
+    def _run(self, draft_id: str, hop: int) -> None:
+        try:
+            result = run_hop(self.store, self.engines, self.settings, draft_id, hop, self._glossaries)
+            if result.outcome == NEXT:
+                self._run(draft_id, result.hop)
+        except Exception as exc:  # a job fails; the service goes on
+            log.exception("draft %s hop %d failed", draft_id, hop)
+            self.store.fail_draft(draft_id, f"{exc.__class__.__name__}: {exc}")
+
+    def drain(self) -> None:
+        """Wait for every hop submitted so far (tests, `submit --wait` in embedded mode)."""
+        self.pool.submit(lambda: None).result()
+
+
+class CeleryDispatcher:
+    def __init__(self, settings: Settings):
+        from workers.app import make_app
+
+        self.app = make_app(settings)
+
+    def send(self, draft_id: str, hop: int, queue: str, priority: int) -> None:
+        self.app.send_task("dragoman.translate_hop", args=[draft_id, hop], queue=queue,
+                           priority=max(0, min(9, 9 - priority)))
+
+
+class JobService:
+    def __init__(self, settings: Settings, store: JobStore | None = None, dispatcher=None):
+        self.settings = settings
+        self.store = store or JobStore(settings.database_url)
+        if dispatcher is None:
+            dispatcher = CeleryDispatcher(settings) if settings.redis_url else EmbeddedDispatcher(self.store, settings)
+        self.dispatcher = dispatcher
+        self._lock = threading.Lock()
+
+    @property
+    def embedded(self) -> bool:
+        return isinstance(self.dispatcher, EmbeddedDispatcher)
+
+    def submit(self, text: str, targets: str | list[str], source: str | None = None, fmt: str = "markdown",
+               glossary: str = "", priority: int = 5, callback_url: str = "", submitted_by: str = "") -> dict:
+        """Validate and store a job, then dispatch the first hop of every target."""
+        validate(text, self.settings.max_article_bytes)
+        script = self.settings.serbian_script
+        src = normalize(source, script) if source else detect(text)[0]
+        tags = [t for t in parse_list(targets, script) if t != src]
+        if not tags:
+            raise LanguageError(f"every target is the source language ({src}): nothing to translate")
+        if priority not in PRIORITIES:
+            raise ValueError("priority must be between 0 and 9")
+        directions = [Direction(src, t) for t in tags]
+        glossary_version = self._glossary_version(glossary)
+        blocks, segs = segment(text, src, fmt)
+        rows = [SegmentRow(s.index, s.block, s.source, s.space_after) for s in segs]
+        block_dicts = [asdict(b) for b in blocks]
+        job_id, drafts = self.store.create_job(
+            source_lang=src, text=text, fmt=fmt, glossary=glossary, glossary_version=glossary_version,
+            priority=priority, callback_url=callback_url, submitted_by=submitted_by,
+            targets=[(d.target, max(1, len(route(d))), block_dicts, rows) for d in directions])
+        for direction in directions:
+            self.dispatch(drafts[direction.target], 0, direction, priority)
+        return self.store.job(job_id)
+
+    def _glossary_version(self, spec: str) -> int | None:
+        if not spec:
+            return None
+        from translate.terms import load_glossary
+
+        return load_glossary(spec, self.settings.database_url)[1]  # also checks that it loads
+
+    def dispatch(self, draft_id: str, hop: int, direction: Direction, priority: int = 5) -> None:
+        self.dispatcher.send(draft_id, hop, queue_for(direction, hop), priority)
+
+    def cancel(self, job_id: str) -> bool:
+        return self.store.cancel(job_id)
+
+    def reconcile(self, older_than: timedelta | None = None) -> list[str]:
+        """Enqueue again every unfinished draft untouched for ``older_than`` (its message was lost,
+        e.g. Redis restarted empty). Idempotent hops make a duplicate harmless."""
+        older_than = older_than or timedelta(seconds=self.settings.reconcile_after)
+        redone = []
+        for row in self.store.stuck(older_than):
+            job = self.store.job(row["job_id"])
+            direction = Direction(job["source_lang"], row["target_lang"])
+            self.store.touch(row["id"])
+            self.dispatch(row["id"], row["hop"], direction, job["priority"])
+            redone.append(row["id"])
+        if redone:
+            log.warning("reconciler re-enqueued %d drafts: %s", len(redone), ", ".join(redone))
+        return redone
