@@ -109,7 +109,7 @@ def translate(ctx, source, from_, to, engine, fmt, out, beam, glossary_spec, qui
             draft = translate_article(text, direction, engines.get(direction), fmt,
                                       progress=None if quiet else _progress_bar(direction),
                                       max_bytes=settings.max_article_bytes, glossary=glossary,
-                                      glossary_version=version)
+                                      glossary_version=version, chunk=settings.chunk_sentences)
             _emit(draft, direction, name, fmt, out, multiple=len(directions) > 1, quiet=quiet)
     except MissingModelError as exc:
         fail(str(exc), EXIT_MODEL)

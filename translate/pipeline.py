@@ -143,7 +143,7 @@ class Run:
 def translate_article(text: str, direction: Direction, engine: Engine, fmt: str = "markdown",
                       progress: Callable[[int, int], None] | None = None,
                       max_bytes: int = MAX_ARTICLE_BYTES, glossary: list[Concept] | None = None,
-                      glossary_version: int | None = None) -> Draft:
+                      glossary_version: int | None = None, chunk: int = CHUNK) -> Draft:
     """Translate an article with ``engine`` (bound to ``direction``), enforcing ``glossary`` if
     given; ``progress(done, total)`` is called as sentences complete."""
     validate(text, max_bytes)
@@ -153,10 +153,10 @@ def translate_article(text: str, direction: Direction, engine: Engine, fmt: str 
     by_source: dict[str, list[Segment]] = {}
     for seg in segments:
         by_source.setdefault(seg.source, []).append(seg)
-    for start in range(0, len(unique), CHUNK):
-        chunk = unique[start:start + CHUNK]
-        outputs = dict(zip(chunk, engine.translate(run.inputs(chunk)), strict=True))
-        run.finish([seg for s in chunk for seg in by_source[s]], outputs, engine.translate)
+    for start in range(0, len(unique), chunk):
+        part = unique[start:start + chunk]
+        outputs = dict(zip(part, engine.translate(run.inputs(part)), strict=True))
+        run.finish([seg for s in part for seg in by_source[s]], outputs, engine.translate)
         if progress:
-            progress(min(start + CHUNK, len(unique)), len(unique))
+            progress(min(start + chunk, len(unique)), len(unique))
     return Draft(direction.source, direction.target, fmt, blocks, segments, glossary_version)

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     no_repeat_ngram_size: int = Field(0, ge=0)
     batch_tokens: int = Field(2048, ge=16, description="Token budget of one batch.")
     batch_size: int = Field(32, ge=1, description="Most sentences in one batch.")
+    chunk_sentences: int = Field(64, ge=1, description="Sentences per engine call in the pipeline: progress "
+                                 "is reported (and a job's results stored) after each chunk.")
 
     # --- storage ------------------------------------------------------------------------------
     database_url: str = Field("sqlite:///dragoman.db", description="SQLAlchemy URL of the glossary "

@@ -19,7 +19,7 @@ from translate.engines import Engines
 from translate.jobs import JobStore, SegmentRow
 from translate.languages import Direction
 from translate.models import MissingModelError
-from translate.pipeline import CHUNK, Run, Segment
+from translate.pipeline import Run, Segment
 from translate.registry import route
 from translate.settings import Settings
 
@@ -69,10 +69,11 @@ def run_hop(store: JobStore, engines: Engines, settings: Settings, draft_id: str
     for row in todo:
         by_source.setdefault(row.source, []).append(row)
     unique = sorted(by_source, key=len)
-    for start in range(0, len(unique), CHUNK):
+    size = settings.chunk_sentences
+    for start in range(0, len(unique), size):
         if store.is_cancelled(draft_id):
             return HopResult(CANCELLED, draft_id, hop)
-        chunk = unique[start:start + CHUNK]
+        chunk = unique[start:start + size]
         inputs = run.inputs(chunk) if hop == 0 else [by_source[s][0].pivot or "" for s in chunk]
         outputs = engine.translate(inputs)
         if last:
