@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import typing
 from datetime import timedelta
 from pathlib import Path
 
@@ -160,9 +161,9 @@ def test_cancel_before_a_worker_takes_it(env, workers):
 
 
 class Callbacks(http.server.BaseHTTPRequestHandler):
-    hits: list[bytes] = []
+    hits: typing.ClassVar[list[bytes]] = []
 
-    def do_POST(self):  # noqa: N802 - http.server's naming
+    def do_POST(self):
         Callbacks.hits.append(self.rfile.read(int(self.headers["Content-Length"])))
         self.send_response(204)
         self.end_headers()
