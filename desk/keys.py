@@ -17,6 +17,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from glossary.db import create_engine, upgrade
+
 SUBMITTER, REVIEWER, ADMIN = "submitter", "reviewer", "admin"
 ROLES = (SUBMITTER, REVIEWER, ADMIN)
 RANK = {role: rank for rank, role in enumerate(ROLES)}
@@ -54,20 +56,12 @@ def allows(role: str, needed: str) -> bool:
 
 def migrate(engine: sa.Engine) -> None:
     """Bring the desk's tables to the newest schema (Alembic ``upgrade head``)."""
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    upgrade(engine, MIGRATIONS)
 
 
 class KeyStore:
     def __init__(self, url: str):
-        kwargs = {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {"pool_pre_ping": True}
-        self.engine = sa.create_engine(url, future=True, **kwargs)
+        self.engine = create_engine(url)
         migrate(self.engine)
 
     def create(self, name: str, role: str) -> tuple[str, str]:

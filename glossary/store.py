@@ -11,6 +11,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from glossary.db import create_engine, upgrade
 from glossary.model import Concept, GlossaryError, Term, validate
 
 metadata = sa.MetaData()
@@ -48,21 +49,12 @@ VERSION_TABLE = "glossary_alembic_version"
 
 def migrate(engine: sa.Engine) -> None:
     """Bring the glossary tables to the newest schema (Alembic ``upgrade head``)."""
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    upgrade(engine, MIGRATIONS)
 
 
 class GlossaryStore:
     def __init__(self, url: str):
-        self.engine = sa.create_engine(url, future=True)
-        if url.startswith("sqlite"):
-            sa.event.listen(self.engine, "connect", lambda conn, _: conn.execute("PRAGMA foreign_keys=ON"))
+        self.engine = create_engine(url)
         migrate(self.engine)
 
     # --- reading ------------------------------------------------------------------------------

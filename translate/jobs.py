@@ -21,6 +21,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from glossary.db import create_engine, upgrade
+
 QUEUED, TRANSLATING, DRAFT_READY, IN_REVIEW = "queued", "translating", "draft_ready", "in_review"
 APPROVED, REJECTED, FAILED, CANCELLED = "approved", "rejected", "failed", "cancelled"
 STATES = (QUEUED, TRANSLATING, DRAFT_READY, IN_REVIEW, APPROVED, REJECTED, FAILED, CANCELLED)
@@ -105,21 +107,8 @@ class SegmentRow:
 class JobStore:
     def __init__(self, url: str):
         self.url = url
-        kwargs = {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {"pool_pre_ping": True}
-        self.engine = sa.create_engine(url, future=True, **kwargs)
-        if url.startswith("sqlite"):
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        self.migrate()
-
-    def migrate(self) -> None:
-        from alembic import command
-        from alembic.config import Config
-
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        with self.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        self.engine = create_engine(url)
+        upgrade(self.engine, MIGRATIONS)
 
     # --- creating ---------------------------------------------------------------------------------
     def create_job(self, *, source_lang: str, text: str, fmt: str, targets: list[tuple[str, int, list[dict],
@@ -309,10 +298,3 @@ class JobStore:
         with self.engine.begin() as conn:
             conn.execute(drafts.update().where(drafts.c.id == draft_id).values(updated_at=now()))
 
-
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()

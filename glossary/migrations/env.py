@@ -1,26 +1,6 @@
-"""Alembic environment for the glossary tables. Run through ``glossary.store.migrate``, which hands
-over an open connection; with the alembic CLI, set ``sqlalchemy.url`` in the config."""
+"""Alembic environment for the glossary tables; see ``glossary.db.run_env``."""
 
-from __future__ import annotations
-
-import sqlalchemy as sa
-from alembic import context
-
+from glossary.db import run_env
 from glossary.store import VERSION_TABLE, metadata
 
-config = context.config
-connection = config.attributes.get("connection")
-
-
-def run(conn: sa.Connection) -> None:
-    context.configure(connection=conn, target_metadata=metadata, version_table=VERSION_TABLE,
-                      render_as_batch=True)
-    with context.begin_transaction():
-        context.run_migrations()
-
-
-if connection is not None:
-    run(connection)
-else:
-    with sa.create_engine(config.get_main_option("sqlalchemy.url")).begin() as conn:
-        run(conn)
+run_env(metadata, VERSION_TABLE)

@@ -1,0 +1,165 @@
+"""What the queue costs: one article through API → Redis → worker → store against the direct
+pipeline call, and many small jobs through two worker processes.
+
+    python bench/queue.py [--model DIR] [--words 600] [--jobs 200]
+
+Needs Redis and PostgreSQL (DRAGOMAN_BENCH_REDIS, DRAGOMAN_BENCH_PG; defaults: the local ones,
+Redis db 13). Uses the OPUS-MT-shaped random Marian of bench/engines.py for en→tr (built on first
+use) unless --model names another Marian directory. Starts `dragoman serve` and `dragoman worker`
+as processes, warms them, then measures:
+
+1. a --words article: wall time from POST /jobs until GET /jobs/{id} says draft_ready, against
+   ``translate_article`` in this process with the same model and settings (target: ≤ 5 % more);
+2. --jobs small jobs (one or two sentences) submitted at once to 2 worker processes: throughput
+   and p50 / p95 latency from submission to draft_ready.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from bench.engines import prepare  # noqa: E402
+from tests.fixtures.build_models import all_sentences  # noqa: E402
+from translate.engines import Engines  # noqa: E402
+from translate.languages import Direction  # noqa: E402
+from translate.pipeline import translate_article  # noqa: E402
+from translate.settings import Settings  # noqa: E402
+
+KEY = "bench-admin-key"
+
+
+def article(words: int) -> str:
+    sentences = [s for s in all_sentences() if s.isascii() and len(s.split()) >= 8]
+    out, count, i = [], 0, 0
+    while count < words:
+        out.append(sentences[i % len(sentences)] + f" Report {i}.")
+        count += len(out[-1].split())
+        i += 1
+    return "\n\n".join(" ".join(out[j:j + 3]) for j in range(0, len(out), 3)) + "\n"
+
+
+def wait_ready(client: httpx.Client, job_id: str, poll: float = 0.02) -> float:
+    while True:
+        job = client.get(f"/jobs/{job_id}").json()
+        if job["state"] not in ("queued", "translating"):
+            if job["state"] != "draft_ready":
+                raise RuntimeError(f"job {job_id} ended {job['state']}: {job.get('error')}")
+            return time.perf_counter()
+        time.sleep(poll)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path)
+    parser.add_argument("--words", type=int, default=600)
+    parser.add_argument("--jobs", type=int, default=200)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args(argv)
+
+    hf, _ = prepare(args.model)
+    models = ROOT / ".fixtures"
+    env = {**os.environ,
+           "DRAGOMAN_MODELS_DIR": str(models), "DRAGOMAN_MODEL_OVERRIDES": json.dumps({"en-tr": str(hf)}),
+           "DRAGOMAN_REDIS_URL": os.environ.get("DRAGOMAN_BENCH_REDIS", "redis://127.0.0.1:6379/13"),
+           "DRAGOMAN_DATABASE_URL": os.environ.get("DRAGOMAN_BENCH_PG",
+                                                   "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+           "DRAGOMAN_ADMIN_KEY": KEY, "DRAGOMAN_BEAM_SIZE": "1", "DRAGOMAN_MAX_DECODING_RATIO": "0",
+           "DRAGOMAN_MAX_DECODING_EXTRA": "32", "DRAGOMAN_RATE_LIMIT_PER_MINUTE": "100000", "DRAGOMAN_OFFLINE": "1",
+           "DRAGOMAN_THREADS": "1"}
+    text = article(args.words)
+    print(f"article: {len(text.split())} words; model {hf.name}", flush=True)
+
+    settings = Settings(**{k.removeprefix("DRAGOMAN_").lower(): v for k, v in env.items()
+                           if k.startswith("DRAGOMAN_") and k != "DRAGOMAN_MODEL_OVERRIDES"},
+                        model_overrides={"en-tr": str(hf)})
+    engines = Engines(settings)
+    direction = Direction("en", "tr")
+    engine = engines.get(direction)
+    translate_article("Warm up the model.", direction, engine, "text")
+    procs = []
+    try:
+        procs.append(subprocess.Popen([sys.executable, "-m", "desk.cli", "serve", "--port", str(args.port)],
+                                      env=env, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL))
+        procs.append(subprocess.Popen([sys.executable, "-m", "desk.cli", "worker", "--directions", "en-tr", "-c", "2",
+                                       "--loglevel", "WARNING"], env=env, cwd=ROOT, start_new_session=True,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        client = httpx.Client(base_url=f"http://127.0.0.1:{args.port}", headers={"X-API-Key": KEY}, timeout=60)
+        deadline = time.time() + 60
+        while True:
+            try:
+                if client.get("/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.time() > deadline:
+                raise RuntimeError("dragoman serve did not come up")
+            time.sleep(0.3)
+        for _ in range(2):  # warm both worker processes (their models load after the fork)
+            job = client.post("/jobs", json={"text": text, "source": "en", "targets": ["tr"], "format": "text"})
+            wait_ready(client, job.json()["id"])
+
+        # 1. one article: queue against direct
+        direct = []
+        queued = []
+        for _ in range(3):
+            engine = Engines(settings).get(direction)  # fresh sentence cache, model loaded below
+            translate_article("Warm up the model.", direction, engine, "text")
+            start = time.perf_counter()
+            translate_article(text, direction, engine, "text", chunk=settings.chunk_sentences)
+            direct.append(time.perf_counter() - start)
+            body = {"text": text + f"\nRun {len(queued)}.\n", "source": "en", "targets": ["tr"], "format": "text"}
+            start = time.perf_counter()
+            job = client.post("/jobs", json=body).json()
+            queued.append(wait_ready(client, job["id"]) - start)
+        d, q = statistics.median(direct), statistics.median(queued)
+        print(f"\n{len(text.split())}-word article, median of 3: direct {d:.2f} s, API→Redis→worker→store {q:.2f} s, "
+              f"overhead {100 * (q - d) / d:+.1f} % ({'meets' if q <= 1.05 * d else 'MISSES'} the 5 % target)")
+
+        # 2. many small jobs through two worker processes
+        sentences = [s for s in all_sentences() if s.isascii()][: args.jobs]
+        submitted = {}
+        start = time.perf_counter()
+        for i in range(args.jobs):
+            body = {"text": sentences[i % len(sentences)] + f" Item {i}.", "source": "en", "targets": ["tr"],
+                    "format": "text"}
+            submitted[client.post("/jobs", json=body).json()["id"]] = time.perf_counter()
+        latencies = []
+        pending = set(submitted)
+        while pending:
+            for job_id in list(pending):
+                job = client.get(f"/jobs/{job_id}").json()
+                if job["state"] not in ("queued", "translating"):
+                    latencies.append(time.perf_counter() - submitted[job_id])
+                    pending.discard(job_id)
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - start
+        latencies.sort()
+        p95 = latencies[int(0.95 * (len(latencies) - 1))]
+        print(f"{args.jobs} small jobs, 2 worker processes: {args.jobs / elapsed:.1f} jobs/s, "
+              f"p50 {statistics.median(latencies):.2f} s, p95 {p95:.2f} s (latency includes this poller's lag)")
+    finally:
+        for proc in procs:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(20)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                os.killpg(proc.pid, signal.SIGKILL)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
