@@ -24,7 +24,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from glossary.model import LANGUAGES, Concept, GlossaryError, validate
+from glossary.model import LANGUAGES, Concept, GlossaryError, slug, validate
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -208,3 +208,34 @@ def parse_forms(text: str) -> dict[str, str]:
             raise ValueError(f"form {tag!r} given twice")
         forms[tag] = form
     return forms
+
+
+def settle(concepts: list[Concept], explicit: set[str], places: list[str]) -> list[Concept]:
+    """Finish loaded concepts: give those without an id one from their first preferred term (never
+    one already used), then validate each and all together, naming the place (``line 4``,
+    ``<termEntry> on line 12``) of the concept at fault."""
+    used = set(explicit)
+    for concept in concepts:
+        if not concept.id:
+            named = next((t for t in concept.terms if t.status == "preferred"), concept.terms[0])
+            base = candidate = slug(named.text)
+            n = 2
+            while candidate in used:
+                candidate, n = f"{base}-{n}", n + 1
+            concept.id = candidate
+            used.add(candidate)
+    for concept, place in zip(concepts, places, strict=True):
+        try:
+            validate([concept])
+        except GlossaryError as err:
+            raise FormatError(f"{place}: {err}") from None
+    try:
+        validate(concepts)
+    except GlossaryError as err:
+        hits = [p for c, p in zip(concepts, places, strict=True) if repr(c.id) in str(err)]
+        if hits and all(h.startswith("line ") for h in hits):
+            hits = ["lines " + " and ".join(h.removeprefix("line ") for h in hits)] if len(hits) > 1 else hits
+        else:
+            hits = [" and ".join(hits)] if hits else []
+        raise FormatError(f"{err}" + (f" ({hits[0]})" if hits else "")) from None
+    return concepts

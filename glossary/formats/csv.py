@@ -35,8 +35,8 @@ import io
 import re
 from typing import Any
 
-from glossary.formats import FormatError, Tokens, escape, lex, parse_pairs, split, strip, text_of
-from glossary.model import FORM_TAGS, KINDS, LANGUAGES, Concept, GlossaryError, Term, slug, validate
+from glossary.formats import FormatError, Tokens, escape, lex, parse_pairs, settle, split, strip, text_of
+from glossary.model import FORM_TAGS, KINDS, LANGUAGES, Concept, Term
 
 CONCEPT_COLUMNS = ("id", "kind", "subject", "note")
 MARKERS = {"!": "forbidden", "~": "deprecated", "?": "admitted", "*": "preferred"}
@@ -257,29 +257,7 @@ def load(data: bytes, *, delimiter: str = ",", langs: tuple[str, str] | None = N
         line_of[len(concepts)] = line
         concepts.append(concept)
 
-    used = set(explicit)
-    for concept in concepts:
-        if not concept.id:
-            named = next((t for t in concept.terms if t.status == "preferred"), concept.terms[0])
-            base = candidate = slug(named.text)
-            n = 2
-            while candidate in used:
-                candidate, n = f"{base}-{n}", n + 1
-            concept.id = candidate
-            used.add(candidate)
-
-    for index, concept in enumerate(concepts):
-        try:
-            validate([concept])
-        except GlossaryError as err:
-            raise FormatError(f"line {line_of[index]}: {err}") from None
-    try:
-        validate(concepts)
-    except GlossaryError as err:
-        lines = [str(line_of[i]) for i, c in enumerate(concepts) if repr(c.id) in str(err)]
-        where = f" (lines {' and '.join(lines)})" if lines else ""
-        raise FormatError(f"{err}{where}") from None
-    return concepts
+    return settle(concepts, set(explicit), [f"line {line_of[i]}" for i in range(len(concepts))])
 
 
 def _writer(delimiter: str) -> tuple[io.StringIO, Any]:

@@ -30,8 +30,8 @@ import re
 
 from lxml import etree
 
-from glossary.formats import FormatError, format_forms, parse_forms
-from glossary.model import KINDS, LANGUAGES, Concept, GlossaryError, Term, slug, validate
+from glossary.formats import FormatError, format_forms, parse_forms, settle
+from glossary.model import KINDS, LANGUAGES, Concept, Term
 
 NS3 = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -198,27 +198,7 @@ def load(data: bytes) -> list[Concept]:
             explicit[concept.id] = entry.sourceline or 0
         element_of[len(concepts)] = entry
         concepts.append(concept)
-    used = set(explicit)
-    for concept in concepts:
-        if not concept.id:
-            named = next((t for t in concept.terms if t.status == "preferred"), concept.terms[0])
-            base = candidate = slug(named.text)
-            n = 2
-            while candidate in used:
-                candidate, n = f"{base}-{n}", n + 1
-            concept.id = candidate
-            used.add(candidate)
-    for index, concept in enumerate(concepts):
-        try:
-            validate([concept])
-        except GlossaryError as err:
-            raise FormatError(f"{_where(element_of[index])}: {err}") from None
-    try:
-        validate(concepts)
-    except GlossaryError as err:
-        places = [_where(element_of[i]) for i, c in enumerate(concepts) if repr(c.id) in str(err)]
-        raise FormatError(f"{err}" + (f" ({' and '.join(places)})" if places else "")) from None
-    return concepts
+    return settle(concepts, set(explicit), [_where(element_of[i]) for i in range(len(concepts))])
 
 
 def dump(concepts: list[Concept], *, version: int) -> bytes:
