@@ -77,6 +77,8 @@ segments = sa.Table(
     sa.Column("flags", sa.JSON, nullable=False, default=list),
     sa.Column("score", sa.Float),
     sa.Column("terms", sa.JSON),
+    sa.Column("status", sa.String(20), nullable=False, default="new"),  # new edited approved rejected
+    sa.Column("version", sa.Integer, nullable=False, default=0),        # bumped by every review change
 )
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -132,7 +134,7 @@ class JobStore:
                 if rows:
                     conn.execute(segments.insert(), [
                         {"draft_id": draft_id, "idx": r.idx, "block": r.block, "source": r.source,
-                         "space_after": r.space_after, "flags": []} for r in rows])
+                         "space_after": r.space_after, "flags": [], "status": "new", "version": 0} for r in rows])
         return job_id, draft_ids
 
     # --- reading ----------------------------------------------------------------------------------

@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     auth_required: bool = Field(True, description="Require an API key on every endpoint but /health.")
     rate_limit_per_minute: int = Field(60, ge=1, description="Requests per minute per API key.")
     max_request_bytes: int = Field(5_000_000, ge=1000, description="Largest HTTP request body.")
+    session_secret: str = Field("", description="Signs review-desk sessions; empty = a random secret per "
+                                "start (sign-ins end on restart; set it when running several API processes).")
 
     # --- articles -----------------------------------------------------------------------------
     max_article_bytes: int = Field(2_000_000, ge=1000, description="Largest article accepted.")

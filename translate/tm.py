@@ -3,9 +3,11 @@
 A unit is keyed by its language pair and the normalised source (NFC, whitespace collapsed):
 adding the same source again replaces the target, so the latest approved translation wins.
 ``exact`` reuses translations verbatim; ``fuzzy`` finds near matches scored by the similarity of
-the normalised sources (difflib's ratio, 1.0 only for the same normalised text), after a cheap
-SQL prefilter on length and shared word stems, so that it stays fast with tens of thousands of
-units. The table is created by the job store's migration j0002.
+the normalised sources (shared characters over total length, as difflib's ratio, aligned word by
+word then character by character inside differing words; 1.0 only for the same normalised text).
+A SQL prefilter on length (the window the threshold allows) and shared word stems, and scoring
+the candidates best upper bound first, keep it fast with tens of thousands of units. The table is
+created by the job store's migration j0002.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ tm_units = sa.Table(
 MAX_STEMS = 8        # words of the query used in the SQL prefilter
 BATCH = 500          # keys per IN (...) query
 _WORD = re.compile(r"\w+")
+_TOKEN = re.compile(r"\s*(?:\w+|[^\w\s])")
 _CANONICAL = {tag.lower(): tag for tag in LANGUAGES}
 
 
@@ -67,11 +70,50 @@ def canonical_lang(tag: str) -> str:
     return (tag or "").strip()
 
 
+def tokens(key: str) -> list[str]:
+    """Words and punctuation marks, each with the space before it: joined they give ``key`` back."""
+    return _TOKEN.findall(key)
+
+
+def _opcodes(matcher: SequenceMatcher, a: list[str], b: list[str]) -> tuple[list, int, int]:
+    """Token alignment of ``a`` against the matcher's second sequence ``b``: the opcodes, the
+    characters in equal runs, and an upper bound of the characters that can match in all."""
+    matcher.set_seq1(a)
+    ops = matcher.get_opcodes()
+    equal = bound = 0
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal":
+            chars = sum(len(t) for t in a[i1:i2])
+            equal, bound = equal + chars, bound + chars
+        elif tag == "replace":
+            bound += min(sum(len(t) for t in a[i1:i2]), sum(len(t) for t in b[j1:j2]))
+    return ops, equal, bound
+
+
+def _matched(ops: list, equal: int, a: list[str], b: list[str]) -> int:
+    """Characters matched: equal token runs, plus the characters a replaced stretch shares with
+    its counterpart (so that Приштину / Приштини or Prishtinë / Prishtinës still count)."""
+    matched = equal
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "replace":
+            gap = SequenceMatcher(None, "".join(a[i1:i2]), "".join(b[j1:j2]), autojunk=False)
+            matched += sum(block.size for block in gap.get_matching_blocks())
+    return matched
+
+
 def similarity(a: str, b: str) -> float:
-    """Similarity of two normalised strings, 0..1 (1.0 only when equal)."""
+    """Similarity of two normalised strings, 0..1, 1.0 only when they are equal: twice the
+    characters they share over their total length (like difflib's ratio), aligned word by word
+    first and character by character inside the words that differ, which keeps it fast."""
     if a == b:
         return 1.0
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+    if not a or not b:
+        return 0.0
+    ta, tb = tokens(a), tokens(b)
+    matcher = SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(tb)
+    ops, equal, _ = _opcodes(matcher, ta, tb)
+    return 2 * _matched(ops, equal, ta, tb) / (len(a) + len(b))
 
 
 def _stems(key: str) -> list[str]:
@@ -225,28 +267,45 @@ class TranslationMemory:
         low = math.ceil(n * threshold / (2 - threshold) - 1e-9)
         high = math.floor(n * (2 - threshold) / threshold + 1e-9)
         stems = _stems(key)
+        # A near match shares most of the query's longer words: ask for enough of them.
+        needed = max(1, math.floor(len(stems) * (threshold - 0.25)))
+        shared = sum((sa.case((tm_units.c.source_key.ilike(f"%{_like_escape(s)}%", escape="\\"), 1), else_=0)
+                      for s in stems), sa.literal(0))
         query = sa.select(tm_units.c.source, tm_units.c.target, tm_units.c.source_key, tm_units.c.uses,
                           tm_units.c.updated_at).where(
             tm_units.c.source_lang == source_lang, tm_units.c.target_lang == target_lang,
-            tm_units.c.length.between(low, high),
-            sa.or_(*(tm_units.c.source_key.ilike(f"%{_like_escape(s)}%", escape="\\") for s in stems)))
+            tm_units.c.length.between(low, high))
+        if stems:                                         # a query of punctuation only has no words
+            query = query.where(shared >= needed)
+        query_tokens = tokens(key)
         matcher = SequenceMatcher(None, autojunk=False)
-        matcher.set_seq2(key)                     # the query is analysed once
-        scored = []
+        matcher.set_seq2(query_tokens)                    # the query is analysed once
+        candidates = []
         with self.engine.connect() as conn:
             for row in conn.execute(query):
+                total = len(row.source_key) + n
                 if row.source_key == key:
-                    score = 1.0
-                else:
-                    matcher.set_seq1(row.source_key)
-                    if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
-                        continue
-                    score = matcher.ratio()
-                    if score < threshold:
-                        continue
-                stamp = _aware(row.updated_at)
-                scored.append((score, row.uses or 0, stamp.timestamp() if stamp else 0.0, row.source, row.target))
-        scored.sort(key=lambda s: (s[0], s[1], s[2]), reverse=True)
+                    candidates.append((1.0, row, None, 0, None))
+                    continue
+                row_tokens = tokens(row.source_key)
+                ops, equal, bound = _opcodes(matcher, row_tokens, query_tokens)
+                if 2 * bound / total >= threshold:
+                    candidates.append((2 * bound / total, row, ops, equal, row_tokens))
+        # Best bound first; stop once no remaining candidate can enter the results.
+        candidates.sort(key=lambda c: c[0], reverse=True)
+        scored: list[tuple[float, int, float, str, str]] = []
+        for bound, row, ops, equal, row_tokens in candidates:
+            if len(scored) >= limit and bound < scored[limit - 1][0]:
+                break
+            if ops is None:
+                score = 1.0
+            else:
+                score = 2 * _matched(ops, equal, row_tokens, query_tokens) / (len(row.source_key) + n)
+            if score < threshold:
+                continue
+            stamp = _aware(row.updated_at)
+            scored.append((score, row.uses or 0, stamp.timestamp() if stamp else 0.0, row.source, row.target))
+            scored.sort(key=lambda s: (s[0], s[1], s[2]), reverse=True)
         return [(score, src, trg) for score, _, _, src, trg in scored[:limit]]
 
     def units(self, source_lang: str | None = None, target_lang: str | None = None) -> list[dict]:

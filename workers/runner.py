@@ -64,7 +64,9 @@ def run_hop(store: JobStore, engines: Engines, settings: Settings, draft_id: str
     engine: Engine = engines.hop(hops[hop]) if hops else IdentityEngine()
     run = Run(direction, _glossary(job, settings, glossary_cache if glossary_cache is not None else {}))
     rows = store.segments(draft_id)
-    todo = [r for r in rows if (r.target is None if last else r.pivot is None)]
+    if hop == 0:
+        rows = _reuse_memory(store, direction, draft_id, rows)
+    todo = [r for r in rows if r.target is None and (last or r.pivot is None)]
     by_source: dict[str, list[SegmentRow]] = {}
     for row in todo:
         by_source.setdefault(row.source, []).append(row)
@@ -88,6 +90,23 @@ def run_hop(store: JobStore, engines: Engines, settings: Settings, draft_id: str
     if finished:
         notify(store, job["id"])
     return HopResult(DONE, draft_id, hop, finished)
+
+
+def _reuse_memory(store: JobStore, direction: Direction, draft_id: str, rows: list[SegmentRow]) -> list[SegmentRow]:
+    """Exact translation-memory matches become the segments' targets without a model call, marked
+    ``tm``; returns the rows as they now stand."""
+    from translate.tm import TranslationMemory
+
+    waiting = [r for r in rows if r.target is None]
+    found = TranslationMemory(store).exact(direction.source, direction.target, [r.source for r in waiting],
+                                           count_use=True) if waiting else {}
+    reused = [SegmentRow(r.idx, r.block, r.source, r.space_after, None, found[r.source], ["tm"], None, None)
+              for r in waiting if r.source in found]
+    if reused:
+        store.save_segments(draft_id, reused)
+        done = {r.idx: r for r in reused}
+        rows = [done.get(r.idx, r) for r in rows]
+    return rows
 
 
 def _finish(store: JobStore, engines: Engines, run: Run, direction: Direction, draft_id: str, chunk: list[str],
