@@ -1,0 +1,334 @@
+"""What the review desk's pages show, apart from HTTP: sessions, glossary highlighting, QA labels,
+the job list query and the exports. ``desk.web`` holds the routes.
+
+Article text only ever reaches a page through Jinja2's autoescaping or through ``markupsafe.escape``
+(the glossary highlighting escapes each piece of text and joins them with the ``<mark>`` tags).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+from markupsafe import Markup, escape
+
+from glossary.enforce import Enforcer
+from glossary.match import Match
+from translate import formats
+from translate.jobs import drafts, jobs
+
+SESSION_COOKIE = "dragoman_session"
+LOGIN_COOKIE = "dragoman_login"
+SESSION_TTL = 12 * 3600
+PAGE_SIZE = 25
+
+FLAG_LABELS = {
+    "glossary_miss": "glossary miss",
+    "forbidden_term": "forbidden term",
+    "number_mismatch": "number mismatch",
+    "untranslated": "untranslated copy",
+    "empty": "empty",
+    "truncated": "truncated",
+    "repeated": "repeated words",
+    "script_mix": "Serbian script mix",
+    "length_ratio": "length ratio",
+    "split": "split",
+    "glossary_undecided": "glossary undecided",
+    "glossary_recovered": "glossary recovered",
+    "tm": "tm",
+}
+INFO_FLAGS = ("tm", "glossary_recovered")  # shown, but the segment needs no attention for them
+
+
+# --- sessions -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Session:
+    sub: str        # key id, or "admin" for the bootstrap admin key
+    role: str
+    name: str
+    exp: int
+    csrf: str
+
+    def payload(self) -> dict:
+        return {"sub": self.sub, "role": self.role, "name": self.name, "exp": self.exp, "csrf": self.csrf}
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def sign(secret: str, payload: dict) -> str:
+    body = _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("utf-8"))
+    mac = hmac.new(secret.encode("utf-8"), body.encode("ascii"), hashlib.sha256).digest()
+    return f"{body}.{_b64(mac)}"
+
+
+def unsign(secret: str, token: str | None) -> dict | None:
+    """The payload of a token made by ``sign`` with ``secret``; None if it was forged or mangled."""
+    if not token or token.count(".") != 1:
+        return None
+    body, mac = token.split(".")
+    expected = hmac.new(secret.encode("utf-8"), body.encode("ascii", "replace"), hashlib.sha256).digest()
+    try:
+        if not hmac.compare_digest(_unb64(mac), expected):
+            return None
+        payload = json.loads(_unb64(body))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def new_session(sub: str, role: str, name: str, now: float | None = None) -> Session:
+    return Session(sub, role, name, int((now or time.time()) + SESSION_TTL), secrets.token_urlsafe(24))
+
+
+def read_session(secret: str, token: str | None, now: float | None = None) -> Session | None:
+    payload = unsign(secret, token)
+    if payload is None:
+        return None
+    try:
+        session = Session(str(payload["sub"]), str(payload["role"]), str(payload["name"]), int(payload["exp"]),
+                          str(payload["csrf"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if session.exp <= (now or time.time()) or not session.csrf:
+        return None
+    return session
+
+
+def same_token(expected: str, given: str | None) -> bool:
+    return bool(expected) and bool(given) and hmac.compare_digest(expected.encode(), (given or "").encode())
+
+
+# --- QA flags -----------------------------------------------------------------------------------------
+def flag_view(flags: list[str] | None) -> list[dict]:
+    """Badges for a segment's flags: the CSS class suffix and a readable label."""
+    return [{"name": re.sub(r"[^a-z0-9_-]", "", f.lower()) or "other", "label": FLAG_LABELS.get(f, f.replace("_", " "))}
+            for f in flags or []]
+
+
+def needs_attention(flags: list[str] | None) -> bool:
+    return any(f not in INFO_FLAGS for f in flags or [])
+
+
+def segment_json(seg: dict, terms: Terms | None = None) -> dict:
+    """A segment as the draft page's script gets it."""
+    target = seg.get("target")
+    return {"idx": seg["idx"], "target": target, "version": seg["version"], "status": seg["status"],
+            "flags": flag_view(seg.get("flags")), "flagged": needs_attention(seg.get("flags")),
+            "target_html": str(terms.target(target or "") if terms else escape(target or ""))}
+
+
+# --- glossary highlighting ---------------------------------------------------------------------------
+def highlight(text: str, matches: list[Match], title_of) -> Markup:
+    """``text`` with each match wrapped in <mark class="term">; every piece of text is escaped."""
+    out: list[Markup] = []
+    pos = 0
+    for m in matches:
+        out.append(escape(text[pos:m.start]))
+        css = "term term-flagged" if m.flagged else "term"
+        out.append(Markup('<mark class="') + escape(css) + Markup('" data-concept="') + escape(m.concept.id)
+                   + Markup('" title="') + escape(title_of(m)) + Markup('">') + escape(text[m.start:m.end])
+                   + Markup("</mark>"))
+        pos = m.end
+    out.append(escape(text[pos:]))
+    return Markup("").join(out)
+
+
+class Terms:
+    """The job's glossary for one direction: highlights terms in sources and targets."""
+
+    def __init__(self, concepts: list, source_lang: str, target_lang: str):
+        self.target_lang = target_lang
+        self.enforcer = Enforcer(concepts, source_lang, target_lang)
+
+    def _preferred(self, match: Match) -> str | None:
+        term = match.concept.preferred(self.target_lang)
+        return term.text if term else None
+
+    def _source_title(self, match: Match) -> str:
+        if match.flagged:
+            preferred = self._preferred(match)
+            return f"forbidden term; required: {preferred}" if preferred else "forbidden term"
+        found = self.enforcer.target_form(match)
+        if found is None:
+            return f"glossary term ({match.concept.id}); no {self.target_lang} term"
+        _term, form, exact = found
+        return f"required: {form}" + ("" if exact else " (case undecided)")
+
+    def _target_title(self, match: Match) -> str:
+        preferred = self._preferred(match)
+        if match.flagged:
+            return f"forbidden term; required: {preferred}" if preferred else "forbidden term"
+        return f"required: {preferred or match.form}"
+
+    def source(self, text: str) -> Markup:
+        return highlight(text, self.enforcer.source_matcher.find(text), self._source_title)
+
+    def target(self, text: str) -> Markup:
+        return highlight(text, self.enforcer.target_matcher.find(text), self._target_title)
+
+
+# --- the job list ---------------------------------------------------------------------------------------
+def parse_day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def list_jobs(engine: sa.Engine, state: str | None, lang: str | None, day_from: date | None, day_to: date | None,
+              limit: int, offset: int) -> list[dict]:
+    """Jobs newest first, filtered by state, language (source or target) and creation day (UTC, inclusive)."""
+    query = sa.select(jobs.c.id, jobs.c.source_lang, jobs.c.state, jobs.c.priority, jobs.c.created_at,
+                      jobs.c.glossary, jobs.c.submitted_by, jobs.c.error)
+    if state:
+        query = query.where(jobs.c.state == state)
+    if lang:
+        sub = sa.select(drafts.c.job_id).where(drafts.c.target_lang == lang)
+        query = query.where(sa.or_(jobs.c.source_lang == lang, jobs.c.id.in_(sub)))
+    if day_from:
+        query = query.where(jobs.c.created_at >= datetime(day_from.year, day_from.month, day_from.day, tzinfo=UTC))
+    if day_to:
+        end = datetime(day_to.year, day_to.month, day_to.day, tzinfo=UTC) + timedelta(days=1)
+        query = query.where(jobs.c.created_at < end)
+    query = query.order_by(jobs.c.created_at.desc(), jobs.c.id).limit(limit).offset(offset)
+    with engine.connect() as conn:
+        found = [dict(r) for r in conn.execute(query).mappings()]
+        ids = [j["id"] for j in found]
+        targets: dict[str, list[tuple[str, str, int, int]]] = {}
+        if ids:
+            rows = conn.execute(sa.select(drafts.c.job_id, drafts.c.target_lang, drafts.c.state, drafts.c.done,
+                                          drafts.c.total).where(drafts.c.job_id.in_(ids)))
+            for r in rows:
+                targets.setdefault(r.job_id, []).append((r.target_lang, r.state, r.done, r.total))
+    for job in found:
+        job["targets"] = sorted(targets.get(job["id"], []))
+    return found
+
+
+def when(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+# --- exports --------------------------------------------------------------------------------------------
+def block_texts(draft: dict) -> tuple[list[formats.Block], list[str]]:
+    blocks = [formats.Block(**b) for b in draft["blocks"]]
+    texts = [""] * len(blocks)
+    for seg in draft["segments"]:
+        texts[seg["block"]] += (seg["target"] or "") + (seg["space_after"] or "")
+    return blocks, texts
+
+
+def export_text(draft: dict) -> str:
+    """The article with the draft's targets, line for line like the source (txt and md)."""
+    return formats.render(*block_texts(draft))
+
+
+_QUOTES = re.compile(r"^\s*((?:>\s?)*)\s*")
+_HEADING = re.compile(r"(#{1,6})\s+")
+_BULLET = re.compile(r"[-*+]\s+(?:\[[ xX]\]\s+)?")
+_NUMBERED = re.compile(r"\d{1,9}[.)]\s+")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_RULE = re.compile(r"^\s*[-*_](?:\s*[-*_]){2,}\s*$")
+
+
+def _kind(prefix: str) -> tuple[bool, str, int]:
+    """(inside a block quote, kind, heading level) of a block by its Markdown prefix."""
+    m = _QUOTES.match(prefix)
+    quoted, rest = ">" in m.group(1), prefix[m.end():]
+    if h := _HEADING.match(rest):
+        return quoted, "h", len(h.group(1))
+    if _BULLET.match(rest):
+        return quoted, "ul", 0
+    if _NUMBERED.match(rest):
+        return quoted, "ol", 0
+    return quoted, "p", 0
+
+
+def export_html(draft: dict, lang: str) -> str:
+    """A standalone HTML document of the draft: headings, paragraphs, lists, block quotes, code."""
+    blocks, texts = block_texts(draft)
+    body: list[str] = []
+    open_list, open_quote, code = "", False, False
+    title = ""
+
+    def close_list():
+        nonlocal open_list
+        if open_list:
+            body.append(f"</{open_list}>")
+            open_list = ""
+
+    def close_quote():
+        nonlocal open_quote
+        close_list()
+        if open_quote:
+            body.append("</blockquote>")
+            open_quote = False
+
+    for block, text in zip(blocks, texts, strict=True):
+        if not block.translate:
+            line = block.text
+            if _FENCE.match(line):
+                if not code:
+                    close_quote()
+                    body.append("<pre><code>")
+                else:
+                    body[-1] = body[-1].rstrip("\n")
+                    body.append("</code></pre>")
+                code = not code
+            elif code:
+                body.append(str(escape(line)) + "\n")
+            elif not line.strip():
+                close_quote()
+            elif _RULE.match(line):
+                close_quote()
+                body.append("<hr>")
+            else:
+                close_list()
+                body.append(f'<p class="verbatim">{escape(line.strip())}</p>')
+            continue
+        quoted, kind, level = _kind(block.prefix)
+        content = escape(text.strip())
+        if quoted != open_quote:
+            close_quote()
+            if quoted:
+                body.append("<blockquote>")
+                open_quote = True
+        if kind in ("ul", "ol"):
+            if open_list != kind:
+                close_list()
+                body.append(f"<{kind}>")
+                open_list = kind
+            body.append(f"<li>{content}</li>")
+            continue
+        close_list()
+        if kind == "h":
+            title = title or text.strip()
+            body.append(f"<h{level}>{content}</h{level}>")
+        else:
+            body.append(f"<p>{content}</p>")
+    if code:
+        body.append("</code></pre>")
+    close_quote()
+    head = (f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{escape(title or 'Draft ' + draft['id'])}</title>\n</head>\n<body>\n")
+    return head + "\n".join(body) + "\n</body>\n</html>\n"
