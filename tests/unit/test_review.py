@@ -35,7 +35,7 @@ def test_open_moves_draft_into_review(ready):
 
 
 def test_edit_checks_version_and_rechecks_qa(ready):
-    store, review, _, _, drafts = ready
+    _, review, _, _, drafts = ready
     seg = review.edit(drafts["tr"], 1, "Polis 450 noktayı devraldı.", 0, "ana")
     assert seg["version"] == 1 and seg["status"] == "edited" and "number_mismatch" in seg["flags"]
     with pytest.raises(ConflictError) as conflict:
