@@ -714,6 +714,15 @@ def create_app(settings: Settings | None = None, service: JobService | None = No
     def metrics() -> PlainTextResponse:
         return PlainTextResponse(desk.metrics(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
+    # --- the review desk (/ui) and its static files -----------------------------------------------------
+    from fastapi.staticfiles import StaticFiles
+
+    from desk.web import STATIC
+    from desk.web import router as web_router
+
+    app.include_router(web_router(desk))
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
     return app
 
 

@@ -32,7 +32,10 @@ def test_article_survives_the_copy_model_exactly(copy_engines, backend):
     assert draft.render() == ARTICLE_EN
     assert len(draft.segments) > 15
     assert all("untranslated" in s.flags for s in draft.segments if len(s.source.split()) >= 3)
-    assert not any({"empty", "truncated", "number_mismatch"} & set(s.flags) for s in draft.segments)
+    assert not any({"empty", "truncated"} & set(s.flags) for s in draft.segments)
+    # an echoed "4,500" read as Turkish is 4.5: the QA check rightly says the numbers differ
+    assert [s.source for s in draft.segments if "number_mismatch" in s.flags] == [
+        "Operators expect about 4,500 passengers a week during the first three months."]
 
 
 @pytest.mark.parametrize("backend", ["ct2", "transformers"])

@@ -1,0 +1,568 @@
+"""The review desk: server-rendered pages under ``/ui`` for signing in with an API key, submitting
+articles, following jobs and reviewing drafts segment by segment.
+
+Sessions are a signed cookie (HMAC-SHA256 with ``session_secret``, or a random secret made once per
+app) holding the key id, role, name, expiry and a CSRF token; every POST/PUT must echo that token
+(form field ``csrf`` or header ``X-CSRF-Token``). Pages are sent with a Content-Security-Policy that
+forbids inline scripts: all behaviour lives in ``/static/desk.js`` and reads ``data-*`` attributes.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from jinja2 import Environment, FileSystemLoader
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import ClientDisconnect
+
+from desk import web_views as views
+from desk.api import GLOSSARIES, RENDERED, ApiError, Desk, JobRequest, Principal
+from desk.keys import REVIEWER, SUBMITTER, allows
+from translate import formats
+from translate.formats import xliff
+from translate.formats.tmx import export_tm
+from translate.jobs import STATES, UNFINISHED
+from translate.languages import LANGUAGES, NAMES, LanguageError, normalize
+from translate.pipeline import ArticleError, decode
+from translate.review import REVIEWABLE, ConflictError, Review, ReviewError
+from translate.terms import load_glossary
+from translate.tm import TranslationMemory, canonical_lang
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+       "base-uri 'self'; form-action 'self'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+EXPORTS = {  # format -> (extension, media type)
+    "txt": ("txt", "text/plain; charset=utf-8"),
+    "md": ("md", "text/markdown; charset=utf-8"),
+    "html": ("html", "text/html; charset=utf-8"),
+    "xliff": ("xlf", "application/xliff+xml"),
+}
+TM_THRESHOLD = 0.75
+ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+ENV.globals.update(names=NAMES, languages=LANGUAGES, when=views.when)
+
+
+class UIError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+class LoginRequired(Exception):
+    pass
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/ui/api/") or "application/json" in request.headers.get("accept", "")
+
+
+class UIRoute(APIRoute):
+    """Adds the security headers to every desk response and turns desk errors into pages (or JSON
+    for the script's endpoints)."""
+
+    def get_route_handler(self) -> Callable:
+        handler = super().get_route_handler()
+
+        async def wrapped(request: Request) -> Response:
+            try:
+                response = await handler(request)
+            except LoginRequired:
+                if _wants_json(request):
+                    response = JSONResponse({"error": "sign in first (your session ended)", "status": 401}, 401)
+                else:
+                    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                    response = RedirectResponse(f"/ui/login?next={quote(target, safe='')}", 303)
+            except UIError as exc:
+                if _wants_json(request):
+                    response = JSONResponse({"error": exc.message, "status": exc.status}, exc.status)
+                else:
+                    html = ENV.get_template("error.html").render(status=exc.status, message=exc.message,
+                                                                 session=None)
+                    response = HTMLResponse(html, exc.status)
+            for name, value in SECURITY_HEADERS.items():
+                response.headers.setdefault(name, value)
+            return response
+
+        return wrapped
+
+
+def _redirect(path: str, **params: str) -> RedirectResponse:
+    query = urlencode({k: v for k, v in params.items() if v})
+    return RedirectResponse(path + (f"?{query}" if query else ""), 303)
+
+
+def _safe_next(value: str | None) -> str:
+    if value and value.startswith("/ui") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/ui/jobs"
+
+
+class Web:
+    """State shared by the desk's routes."""
+
+    def __init__(self, desk: Desk):
+        self.desk = desk
+        self.settings = desk.settings
+        self.store = desk.store
+        self.secret = desk.settings.session_secret or getattr(desk, "session_secret", "") or secrets.token_urlsafe(32)
+        desk.session_secret = self.secret
+        self.memory = TranslationMemory(self.store)
+        self.review = Review(self.store, self.memory)
+        self.env = ENV
+        self._glossaries: dict[str, tuple[Any, list]] = {}
+        self._lock = threading.Lock()
+
+    # --- sessions ---------------------------------------------------------------------------------
+    def session(self, request: Request) -> views.Session:
+        session = views.read_session(self.secret, request.cookies.get(views.SESSION_COOKIE))
+        if session is None:
+            raise LoginRequired()
+        if self.settings.auth_required:
+            if session.sub == "admin":
+                if not self.desk.admin_digest:
+                    raise LoginRequired()
+            else:
+                record = self.desk.keys.get(session.sub)
+                if record is None or record["revoked"]:
+                    raise LoginRequired()
+        return session
+
+    @staticmethod
+    def check_csrf(request: Request, session: views.Session, form=None) -> None:
+        given = request.headers.get("x-csrf-token")
+        if not given and form is not None:
+            value = form.get("csrf")
+            given = value if isinstance(value, str) else None
+        if not views.same_token(session.csrf, given):
+            raise UIError(403, "missing or invalid CSRF token: reload the page and try again")
+
+    @staticmethod
+    def need(session: views.Session, role: str) -> None:
+        if not allows(session.role, role):
+            raise UIError(403, f"this needs a {role} key (or higher); you signed in with a {session.role} key")
+
+    def page(self, name: str, session: views.Session | None, status: int = 200, **context) -> HTMLResponse:
+        html = self.env.get_template(name).render(session=session, **context)
+        return HTMLResponse(html, status)
+
+    # --- data -----------------------------------------------------------------------------------------
+    def job(self, job_id: str) -> dict:
+        job = self.store.job(job_id)
+        if job is None:
+            raise UIError(404, f"no job {job_id}")
+        return job
+
+    def draft(self, draft_id: str) -> tuple[dict, dict]:
+        draft = self.store.draft(draft_id)
+        if draft is None:
+            raise UIError(404, f"no draft {draft_id}")
+        return draft, self.job(draft["job_id"])
+
+    def concepts(self, spec: str) -> list | None:
+        if spec not in ("db", "seed"):
+            return None
+        with self._lock:
+            if spec == "seed":
+                if spec not in self._glossaries:
+                    self._glossaries[spec] = (None, load_glossary("seed", self.settings.database_url)[0])
+                return self._glossaries[spec][1]
+            from glossary.store import GlossaryStore
+
+            cached = self._glossaries.get("db-store")
+            store = cached[1] if cached else GlossaryStore(self.settings.database_url)
+            self._glossaries["db-store"] = (None, store)
+            version = store.version()
+            if self._glossaries.get("db", (None, None))[0] != version:
+                self._glossaries["db"] = (version, store.concepts())
+            return self._glossaries["db"][1]
+
+    def terms(self, job: dict, target: str) -> views.Terms | None:
+        concepts = self.concepts(job["glossary"] or "")
+        return views.Terms(concepts, job["source_lang"], target) if concepts else None
+
+
+async def _form(request: Request):
+    try:
+        return await request.form()
+    except ClientDisconnect:
+        raise
+    except Exception as exc:  # a malformed body
+        raise UIError(400, f"the form could not be read: {exc}") from exc
+
+
+async def _json(request: Request) -> dict:
+    try:
+        body = await request.json()
+    except ValueError as exc:
+        raise UIError(400, "the request body is not valid JSON") from exc
+    if not isinstance(body, dict):
+        raise UIError(400, "the request body must be a JSON object")
+    return body
+
+
+def router(desk: Desk) -> APIRouter:
+    web = Web(desk)
+    api = APIRouter(route_class=UIRoute, include_in_schema=False)
+
+    @api.get("/")
+    def root() -> Response:
+        return RedirectResponse("/ui", 307)
+
+    @api.get("/ui")
+    def ui_home(request: Request) -> Response:
+        return RedirectResponse("/ui/jobs", 303)
+
+    # --- signing in ------------------------------------------------------------------------------
+    @api.get("/ui/login")
+    def login_form(request: Request, next: str = "") -> Response:
+        token = secrets.token_urlsafe(24)
+        response = web.page("login.html", None, csrf=token, next=_safe_next(next), error="")
+        response.set_cookie(views.LOGIN_COOKIE, token, max_age=3600, httponly=True, samesite="lax", path="/ui")
+        return response
+
+    @api.post("/ui/login")
+    async def login(request: Request) -> Response:
+        form = await _form(request)
+        key, nxt = str(form.get("key") or "").strip(), _safe_next(str(form.get("next") or ""))
+        if not views.same_token(request.cookies.get(views.LOGIN_COOKIE, ""), str(form.get("csrf") or "")):
+            raise UIError(403, "missing or invalid CSRF token: reload the sign-in page and try again")
+        csrf = request.cookies.get(views.LOGIN_COOKIE, "")
+        try:
+            who = await run_in_threadpool(desk.authorize, request, key, SUBMITTER)
+        except ApiError as exc:
+            message = "enter an API key" if not key else exc.message
+            return web.page("login.html", None, 401 if exc.status in (401, 403) else exc.status, csrf=csrf, next=nxt,
+                            error=message)
+        sub = "admin" if who.id == "admin-key" else (who.id or "anonymous")
+        session = views.new_session(sub, who.role, who.name or sub)
+        response = RedirectResponse(nxt, 303)
+        response.set_cookie(views.SESSION_COOKIE, views.sign(web.secret, session.payload()),
+                            max_age=views.SESSION_TTL, httponly=True, samesite="lax", path="/",
+                            secure=request.url.scheme == "https")
+        response.delete_cookie(views.LOGIN_COOKIE, path="/ui")
+        return response
+
+    @api.post("/ui/logout")
+    async def logout(request: Request) -> Response:
+        session = web.session(request)
+        web.check_csrf(request, session, await _form(request))
+        response = RedirectResponse("/ui/login", 303)
+        response.delete_cookie(views.SESSION_COOKIE, path="/")
+        return response
+
+    # --- jobs -----------------------------------------------------------------------------------------
+    @api.get("/ui/jobs")
+    def job_list(request: Request, state: str = "", lang: str = "", date_from: str = "", date_to: str = "",
+                 page: int = 1) -> Response:
+        session = web.session(request)
+        problems = []
+        if state and state not in STATES:
+            problems.append(f"unknown state {state!r}")
+            state = ""
+        tag = None
+        if lang:
+            try:
+                tag = normalize(lang, web.settings.serbian_script)
+            except LanguageError as exc:
+                problems.append(str(exc))
+        day_from, day_to = views.parse_day(date_from), views.parse_day(date_to)
+        if date_from and day_from is None:
+            problems.append(f"{date_from!r} is not a date (YYYY-MM-DD)")
+        if date_to and day_to is None:
+            problems.append(f"{date_to!r} is not a date (YYYY-MM-DD)")
+        page = max(1, page)
+        found = views.list_jobs(web.store.engine, state or None, tag, day_from, day_to, views.PAGE_SIZE + 1,
+                                (page - 1) * views.PAGE_SIZE)
+        more = len(found) > views.PAGE_SIZE
+        filters = {"state": state, "lang": lang, "date_from": date_from, "date_to": date_to}
+        base = {k: v for k, v in filters.items() if v}
+        return web.page("jobs.html", session, jobs=found[:views.PAGE_SIZE], filters=filters, states=STATES,
+                        page=page, error="; ".join(problems),
+                        prev_url=f"/ui/jobs?{urlencode({**base, 'page': page - 1})}" if page > 1 else "",
+                        next_url=f"/ui/jobs?{urlencode({**base, 'page': page + 1})}" if more else "")
+
+    def new_job_page(session, status=200, error="", values=None) -> HTMLResponse:
+        values = values or {"text": "", "source": "", "targets": [], "glossary": "", "priority": 5, "format": ""}
+        return web.page("job_new.html", session, status, error=error, values=values, glossaries=GLOSSARIES)
+
+    @api.get("/ui/jobs/new")
+    def new_job(request: Request) -> Response:
+        return new_job_page(web.session(request))
+
+    @api.post("/ui/jobs/new")
+    async def submit_job(request: Request) -> Response:
+        session = web.session(request)
+        form = await _form(request)
+        web.check_csrf(request, session, form)
+        web.need(session, SUBMITTER)
+        targets = [t for t in form.getlist("targets") if isinstance(t, str) and t]
+        values = {"text": str(form.get("text") or ""), "source": str(form.get("source") or ""), "targets": targets,
+                  "glossary": str(form.get("glossary") or ""), "priority": str(form.get("priority") or "5"),
+                  "format": str(form.get("format") or "")}
+        text, fmt = values["text"], values["format"]
+        upload = form.get("file")
+        try:
+            if isinstance(upload, UploadFile) and upload.filename:
+                data = await upload.read()
+                if len(data) > web.settings.max_article_bytes:
+                    raise ApiError(413, f"the article is {len(data)} bytes; the limit is "
+                                        f"{web.settings.max_article_bytes} bytes")
+                if data:
+                    try:
+                        text = decode(data)
+                    except ArticleError as exc:
+                        raise ApiError(400, str(exc)) from exc
+                    fmt = fmt or formats.format_for(upload.filename)
+            if not text.strip():
+                raise ApiError(400, "paste the article or choose a file")
+            if not targets:
+                raise ApiError(422, "choose at least one target language")
+            if values["glossary"] not in GLOSSARIES:
+                raise ApiError(422, f"unknown glossary {values['glossary']!r}")
+            try:
+                priority = int(values["priority"])
+            except ValueError as exc:
+                raise ApiError(422, "priority must be a whole number from 0 to 9") from exc
+            if not 0 <= priority <= 9:
+                raise ApiError(422, "priority must be between 0 and 9")
+            req = JobRequest(text=text, targets=targets, source=values["source"] or None,
+                             format=fmt if fmt in formats.FORMATS else "markdown", glossary=values["glossary"],
+                             priority=priority)
+            who = Principal(session.sub, session.name, session.role, f"ui:{session.sub}")
+            job = await run_in_threadpool(desk.submit, req, who)
+        except ApiError as exc:
+            return new_job_page(session, exc.status, exc.message, values)
+        return RedirectResponse(f"/ui/jobs/{job['id']}", 303)
+
+    @api.get("/ui/jobs/{job_id}")
+    def job_page(request: Request, job_id: str) -> Response:
+        session = web.session(request)
+        job = web.job(job_id)
+        return web.page("job.html", session, job=job, unfinished=job["state"] in UNFINISHED,
+                        done=sum(d["done"] for d in job["drafts"]), total=sum(d["total"] for d in job["drafts"]))
+
+    @api.get("/ui/api/jobs/{job_id}")
+    def job_progress(request: Request, job_id: str) -> Response:
+        web.session(request)
+        job = web.job(job_id)
+        return JSONResponse({"id": job["id"], "state": job["state"], "finished": job["state"] not in UNFINISHED,
+                             "drafts": [{"id": d["id"], "target": d["target_lang"], "state": d["state"],
+                                         "done": d["done"], "total": d["total"], "error": d["error"]}
+                                        for d in job["drafts"]]})
+
+    # --- drafts -------------------------------------------------------------------------------------
+    @api.get("/ui/drafts/{draft_id}")
+    def draft_page(request: Request, draft_id: str, notice: str = "", error: str = "") -> Response:
+        session = web.session(request)
+        draft, job = web.draft(draft_id)
+        can_review = allows(session.role, REVIEWER)
+        if can_review and draft["state"] in REVIEWABLE:
+            web.review.open(draft_id, session.name)
+            draft, job = web.draft(draft_id)
+        terms = web.terms(job, draft["target_lang"])
+        ready = draft["state"] in RENDERED
+        rows = _rows(web, draft, job, terms, suggest=ready and draft["state"] in REVIEWABLE)
+        return web.page("draft.html", session, draft=draft, job=job, rows=rows, terms=terms is not None,
+                        can_review=can_review, editable=can_review and draft["state"] in REVIEWABLE, ready=ready,
+                        unfinished=draft["state"] in UNFINISHED, history=web.review.history(draft_id),
+                        flagged=sum(1 for s in draft["segments"] if views.needs_attention(s["flags"])),
+                        notice=notice, error=error, exports=list(EXPORTS))
+
+    @api.post("/ui/drafts/{draft_id}/status")
+    async def draft_status(request: Request, draft_id: str) -> Response:
+        session = web.session(request)
+        form = await _form(request)
+        web.check_csrf(request, session, form)
+        web.need(session, REVIEWER)
+        status = str(form.get("status") or "")
+        web.draft(draft_id)
+        try:
+            state = await run_in_threadpool(web.review.set_draft, draft_id, status, session.name)
+        except ReviewError as exc:
+            return _redirect(f"/ui/drafts/{draft_id}", error=str(exc))
+        return _redirect(f"/ui/drafts/{draft_id}", notice=f"The draft is {state}.")
+
+    @api.post("/ui/drafts/{draft_id}/import")
+    async def import_xliff(request: Request, draft_id: str) -> Response:
+        session = web.session(request)
+        form = await _form(request)
+        web.check_csrf(request, session, form)
+        web.need(session, REVIEWER)
+        draft, job = web.draft(draft_id)
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return _redirect(f"/ui/drafts/{draft_id}", error="choose an XLIFF file to import")
+        data = await upload.read()
+        try:
+            changes = xliff.import_draft(data, draft, job["source_lang"])
+        except xliff.XliffError as exc:
+            return _redirect(f"/ui/drafts/{draft_id}", error=f"XLIFF import failed: {exc}")
+
+        def apply() -> tuple[int, list[str]]:
+            applied, problems = 0, []
+            for idx, target in sorted(changes.items()):
+                try:
+                    version = web.review.segment(draft_id, idx)["version"]
+                    web.review.edit(draft_id, idx, target, version, session.name)
+                    applied += 1
+                except ReviewError as exc:
+                    problems.append(f"segment {idx}: {exc}")
+                    if not isinstance(exc, ConflictError):
+                        break
+            return applied, problems
+
+        applied, problems = await run_in_threadpool(apply)
+        notice = f"Imported {applied} changed segment{'s' if applied != 1 else ''} from {upload.filename}."
+        return _redirect(f"/ui/drafts/{draft_id}", notice=notice,
+                         error=("XLIFF import: " + "; ".join(problems)) if problems else "")
+
+    @api.get("/ui/drafts/{draft_id}/export")
+    def export(request: Request, draft_id: str, format: str = "md") -> Response:
+        web.session(request)
+        draft, job = web.draft(draft_id)
+        if format not in EXPORTS:
+            raise UIError(400, f"unknown export format {format!r}; expected one of {', '.join(EXPORTS)}")
+        if draft["state"] not in RENDERED:
+            raise UIError(409, f"the draft is {draft['state']}; it can be exported once it is translated")
+        ext, media = EXPORTS[format]
+        if format == "xliff":
+            body: bytes | str = xliff.export_draft(draft, job["source_lang"], job["id"])
+        elif format == "html":
+            body = views.export_html(draft, draft["target_lang"])
+        else:
+            body = views.export_text(draft)
+        name = f"draft-{draft_id[:8]}-{draft['target_lang']}.{ext}"
+        return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @api.get("/ui/tm/export")
+    def tm_export(request: Request, source: str = "", target: str = "") -> Response:
+        web.session(request)
+        src, trg = canonical_lang(source) if source else "", canonical_lang(target) if target else ""
+        body = export_tm(web.memory.units(src or None, trg or None))
+        name = "-".join(["tm", *(x for x in (src, trg) if x)]) + ".tmx"
+        return Response(body, media_type="application/x-tmx+xml",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    # --- the draft page's script -------------------------------------------------------------------------
+    @api.put("/ui/api/drafts/{draft_id}/segments/{idx}")
+    async def edit_segment(request: Request, draft_id: str, idx: int) -> Response:
+        session = web.session(request)
+        web.check_csrf(request, session)
+        web.need(session, REVIEWER)
+        body = await _json(request)
+        target, version = body.get("target"), body.get("version")
+        if not isinstance(target, str) or not isinstance(version, int) or isinstance(version, bool):
+            raise UIError(400, 'send {"target": "<text>", "version": <number>}')
+        draft, job = web.draft(draft_id)
+        terms = web.terms(job, draft["target_lang"])
+        try:
+            seg = await run_in_threadpool(web.review.edit, draft_id, idx, target, version, session.name)
+        except ConflictError as exc:
+            return JSONResponse({"error": "changed by someone else: " + str(exc), "status": 409,
+                                 "current": views.segment_json(exc.current, terms)}, 409)
+        except ReviewError as exc:
+            raise UIError(400, str(exc)) from exc
+        except KeyError as exc:
+            raise UIError(404, f"no segment {idx} in draft {draft_id}") from exc
+        return JSONResponse(_state_json(web, draft_id, views.segment_json(seg, terms)))
+
+    @api.post("/ui/api/drafts/{draft_id}/segments/{idx}/status")
+    async def segment_status(request: Request, draft_id: str, idx: int) -> Response:
+        session = web.session(request)
+        web.check_csrf(request, session)
+        web.need(session, REVIEWER)
+        body = await _json(request)
+        draft, job = web.draft(draft_id)
+        terms = web.terms(job, draft["target_lang"])
+        try:
+            seg = await run_in_threadpool(web.review.set_segment, draft_id, idx, str(body.get("status") or ""),
+                                          session.name)
+        except ReviewError as exc:
+            raise UIError(400, str(exc)) from exc
+        except KeyError as exc:
+            raise UIError(404, f"no segment {idx} in draft {draft_id}") from exc
+        return JSONResponse(_state_json(web, draft_id, views.segment_json(seg, terms)))
+
+    @api.post("/ui/api/drafts/{draft_id}/comments")
+    async def comment(request: Request, draft_id: str) -> Response:
+        session = web.session(request)
+        web.check_csrf(request, session)
+        web.need(session, REVIEWER)
+        body = await _json(request)
+        idx, text = body.get("idx"), body.get("text")
+        if idx is not None and (not isinstance(idx, int) or isinstance(idx, bool)):
+            raise UIError(400, "idx must be a segment number")
+        if not isinstance(text, str):
+            raise UIError(400, 'send {"text": "<comment>", "idx": <segment, optional>}')
+        draft, _job = web.draft(draft_id)
+        if idx is not None and idx not in {s["idx"] for s in draft["segments"]}:
+            raise UIError(404, f"no segment {idx} in draft {draft_id}")
+        try:
+            await run_in_threadpool(web.review.comment, draft_id, idx, text, session.name)
+        except ReviewError as exc:
+            raise UIError(400, str(exc)) from exc
+        entry = web.review.history(draft_id)[-1]
+        return JSONResponse({"ok": True, "entry": {"at": views.when(entry["at"]), "who": entry["who"],
+                                                   "action": entry["action"], "idx": entry["idx"],
+                                                   "new": entry["new"]}}, 201)
+
+    return api
+
+
+def _state_json(web: Web, draft_id: str, segment: dict) -> dict:
+    draft, job = web.draft(draft_id)
+    return {**segment, "draft_state": draft["state"], "job_state": job["state"]}
+
+
+def _rows(web: Web, draft: dict, job: dict, terms: views.Terms | None, suggest: bool) -> list[dict]:
+    """The draft page's rows: one per article line that has text, with its segments."""
+    blocks = [formats.Block(**b) for b in draft["blocks"]]
+    by_block: dict[int, list[dict]] = {}
+    for seg in draft["segments"]:
+        by_block.setdefault(seg["block"], []).append(seg)
+    rows = []
+    for number, block in enumerate(blocks):
+        segs = by_block.get(number)
+        if not segs:
+            if not block.translate and block.text.strip():
+                rows.append({"block": number, "kind": "verbatim", "level": 0, "quoted": False, "text": block.text,
+                             "segments": []})
+            continue
+        quoted, kind, level = views._kind(block.prefix)
+        items = []
+        for seg in segs:
+            target = seg["target"]
+            suggestions = []
+            if suggest:
+                suggestions = [{"score": round(score * 100), "source": src, "target": trg}
+                               for score, src, trg in web.memory.fuzzy(job["source_lang"], draft["target_lang"],
+                                                                       seg["source"], TM_THRESHOLD)
+                               if trg != target]
+            items.append({
+                "idx": seg["idx"], "status": seg["status"], "version": seg["version"], "target": target,
+                "source_html": terms.source(seg["source"]) if terms else seg["source"],
+                "target_html": terms.target(target) if terms and target is not None else (target or ""),
+                "flags": views.flag_view(seg["flags"]), "flagged": views.needs_attention(seg["flags"]),
+                "suggestions": suggestions, "terms": seg["terms"] or {},
+            })
+        rows.append({"block": number, "kind": kind, "level": level, "quoted": quoted, "text": "", "segments": items})
+    return rows
+
