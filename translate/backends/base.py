@@ -52,12 +52,8 @@ class MarianEngine(ABC):
 
     def translate(self, sentences: Sequence[str]) -> list[Translation]:
         unique = list(dict.fromkeys(sentences))
-        limit = self.settings.max_input_tokens
-        parts: list[list[str]] = [
-            split_long(s, limit, self.count_tokens) if s.strip() else [] for s in unique
-        ]
-        flat = [p.strip() for ps in parts for p in ps]
-        decoded = self._translate_pieces(flat)
+        parts = [self._tokenized_parts(s) for s in unique]
+        decoded = self._translate_pieces([pieces for ps in parts for pieces in ps])
         results: dict[str, Translation] = {}
         at = 0
         for sentence, pieces in zip(unique, parts, strict=True):
@@ -73,9 +69,19 @@ class MarianEngine(ABC):
                 any(h for _, _, h in chunk), len(pieces))
         return [results[s] for s in sentences]
 
-    def _translate_pieces(self, sentences: list[str]) -> list[tuple[str, float | None, bool]]:
+    def _tokenized_parts(self, sentence: str) -> list[list[str]]:
+        """The sentence's pieces; several lists when it is too long and cut at clauses."""
+        if not sentence.strip():
+            return []
+        pieces = self._pieces(sentence)
+        if len(pieces) + 1 + (self.target_token is not None) <= self.settings.max_input_tokens:
+            return [pieces]
+        cut = split_long(sentence, self.settings.max_input_tokens, self.count_tokens)
+        return [self._pieces(part.strip()) for part in cut]
+
+    def _translate_pieces(self, sentences: list[list[str]]) -> list[tuple[str, float | None, bool]]:
         prefix = [self.target_token] if self.target_token else []
-        sources = [prefix + self._pieces(s) + [EOS] for s in sentences]
+        sources = [[*prefix, *pieces, EOS] for pieces in sentences]
         out: list[tuple[str, float | None, bool] | None] = [None] * len(sources)
         for batch in make_batches([len(s) for s in sources], self.settings.batch_tokens,
                                   self.settings.batch_size):

@@ -1,7 +1,7 @@
 """What the queue costs: one article through API → Redis → worker → store against the direct
 pipeline call, and many small jobs through two worker processes.
 
-    python bench/queue.py [--model DIR] [--words 600] [--jobs 200]
+    python bench/jobs_throughput.py [--model DIR] [--words 600] [--jobs 200]
 
 Needs Redis and PostgreSQL (DRAGOMAN_BENCH_REDIS, DRAGOMAN_BENCH_PG; defaults: the local ones,
 Redis db 13). Uses the OPUS-MT-shaped random Marian of bench/engines.py for en→tr (built on first
