@@ -120,7 +120,7 @@ class Enforcer:
         for slot in protected.slots:
             pattern = self._slot_pattern(slot)
             hits = list(pattern.finditer(text))
-            expected = sum(1 for s in protected.slots if s.marker == slot.marker)
+            expected = sum(1 for s in protected.slots if s.match.concept is slot.match.concept)
             if not hits:
                 problems.append(f"lost:{slot.match.concept.id}")
                 continue
