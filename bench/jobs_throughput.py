@@ -41,11 +41,13 @@ from translate.settings import Settings  # noqa: E402
 KEY = "bench-admin-key"
 
 
-def article(words: int) -> str:
-    sentences = [s for s in all_sentences() if s.isascii() and len(s.split()) >= 8]
+def article(words: int, salt: str) -> str:
+    """About ``words`` words of news sentences, each made unique by ``salt`` (so that no run
+    profits from a sentence cache warmed by another)."""
+    sentences = [s for s in all_sentences() if s.isascii() and len(s.split()) >= 8 and s.endswith(".")]
     out, count, i = [], 0, 0
     while count < words:
-        out.append(sentences[i % len(sentences)] + f" Report {i}.")
+        out.append(sentences[i % len(sentences)][:-1] + f", ref {salt}{i}.")
         count += len(out[-1].split())
         i += 1
     return "\n\n".join(" ".join(out[j:j + 3]) for j in range(0, len(out), 3)) + "\n"
@@ -79,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
            "DRAGOMAN_ADMIN_KEY": KEY, "DRAGOMAN_BEAM_SIZE": "1", "DRAGOMAN_MAX_DECODING_RATIO": "0",
            "DRAGOMAN_MAX_DECODING_EXTRA": "32", "DRAGOMAN_RATE_LIMIT_PER_MINUTE": "100000", "DRAGOMAN_OFFLINE": "1",
            "DRAGOMAN_THREADS": "1"}
-    text = article(args.words)
+    text = article(args.words, "w")
     print(f"article: {len(text.split())} words; model {hf.name}", flush=True)
 
     settings = Settings(**{k.removeprefix("DRAGOMAN_").lower(): v for k, v in env.items()
@@ -115,13 +117,14 @@ def main(argv: list[str] | None = None) -> int:
         # 1. one article: queue against direct
         direct = []
         queued = []
-        for _ in range(3):
+        for run in range(3):
             engine = Engines(settings).get(direction)  # fresh sentence cache, model loaded below
             translate_article("Warm up the model.", direction, engine, "text")
             start = time.perf_counter()
-            translate_article(text, direction, engine, "text", chunk=settings.chunk_sentences)
+            translate_article(article(args.words, f"d{run}-"), direction, engine, "text",
+                              chunk=settings.chunk_sentences)
             direct.append(time.perf_counter() - start)
-            body = {"text": text + f"\nRun {len(queued)}.\n", "source": "en", "targets": ["tr"], "format": "text"}
+            body = {"text": article(args.words, f"q{run}-"), "source": "en", "targets": ["tr"], "format": "text"}
             start = time.perf_counter()
             job = client.post("/jobs", json=body).json()
             queued.append(wait_ready(client, job["id"]) - start)
