@@ -289,7 +289,7 @@ def router(desk: Desk) -> APIRouter:
         if date_to and day_to is None:
             problems.append(f"{date_to!r} is not a date (YYYY-MM-DD)")
         page = max(1, page)
-        found = views.list_jobs(web.store.engine, state or None, tag, day_from, day_to, views.PAGE_SIZE + 1,
+        found = views.list_jobs(web.store, state or None, tag, day_from, day_to, views.PAGE_SIZE + 1,
                                 (page - 1) * views.PAGE_SIZE)
         more = len(found) > views.PAGE_SIZE
         filters = {"state": state, "lang": lang, "date_from": date_from, "date_to": date_to}

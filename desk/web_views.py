@@ -17,13 +17,11 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-import sqlalchemy as sa
 from markupsafe import Markup, escape
 
 from glossary.enforce import Enforcer
 from glossary.match import Match
 from translate import formats
-from translate.jobs import drafts, jobs
 
 SESSION_COOKIE = "dragoman_session"
 LOGIN_COOKIE = "dragoman_login"
@@ -191,33 +189,14 @@ def parse_day(value: str | None) -> date | None:
         return None
 
 
-def list_jobs(engine: sa.Engine, state: str | None, lang: str | None, day_from: date | None, day_to: date | None,
+def list_jobs(store, state: str | None, lang: str | None, day_from: date | None, day_to: date | None,
               limit: int, offset: int) -> list[dict]:
     """Jobs newest first, filtered by state, language (source or target) and creation day (UTC, inclusive)."""
-    query = sa.select(jobs.c.id, jobs.c.source_lang, jobs.c.state, jobs.c.priority, jobs.c.created_at,
-                      jobs.c.glossary, jobs.c.submitted_by, jobs.c.error)
-    if state:
-        query = query.where(jobs.c.state == state)
-    if lang:
-        sub = sa.select(drafts.c.job_id).where(drafts.c.target_lang == lang)
-        query = query.where(sa.or_(jobs.c.source_lang == lang, jobs.c.id.in_(sub)))
-    if day_from:
-        query = query.where(jobs.c.created_at >= datetime(day_from.year, day_from.month, day_from.day, tzinfo=UTC))
-    if day_to:
-        end = datetime(day_to.year, day_to.month, day_to.day, tzinfo=UTC) + timedelta(days=1)
-        query = query.where(jobs.c.created_at < end)
-    query = query.order_by(jobs.c.created_at.desc(), jobs.c.id).limit(limit).offset(offset)
-    with engine.connect() as conn:
-        found = [dict(r) for r in conn.execute(query).mappings()]
-        ids = [j["id"] for j in found]
-        targets: dict[str, list[tuple[str, str, int, int]]] = {}
-        if ids:
-            rows = conn.execute(sa.select(drafts.c.job_id, drafts.c.target_lang, drafts.c.state, drafts.c.done,
-                                          drafts.c.total).where(drafts.c.job_id.in_(ids)))
-            for r in rows:
-                targets.setdefault(r.job_id, []).append((r.target_lang, r.state, r.done, r.total))
+    start = datetime(day_from.year, day_from.month, day_from.day, tzinfo=UTC) if day_from else None
+    end = datetime(day_to.year, day_to.month, day_to.day, tzinfo=UTC) + timedelta(days=1) if day_to else None
+    found = store.jobs(state, lang, limit, offset, created_from=start, created_before=end)
     for job in found:
-        job["targets"] = sorted(targets.get(job["id"], []))
+        job["targets"] = job["progress"]
     return found
 
 

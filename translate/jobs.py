@@ -148,24 +148,34 @@ class JobStore:
                 sa.select(drafts).where(drafts.c.job_id == job_id).order_by(drafts.c.target_lang)).mappings()]
             return result
 
-    def jobs(self, state: str | None = None, lang: str | None = None, limit: int = 50, offset: int = 0) -> list[dict]:
+    def jobs(self, state: str | None = None, lang: str | None = None, limit: int = 50, offset: int = 0,
+             created_from: datetime | None = None, created_before: datetime | None = None) -> list[dict]:
+        """Jobs newest first, filtered by state, language (source or a target) and creation time;
+        each with ``targets`` (tags) and ``progress`` (per target: tag, state, done, total)."""
         query = sa.select(jobs.c.id, jobs.c.source_lang, jobs.c.state, jobs.c.priority, jobs.c.created_at,
-                          jobs.c.updated_at, jobs.c.error, jobs.c.format)
+                          jobs.c.updated_at, jobs.c.error, jobs.c.format, jobs.c.glossary, jobs.c.submitted_by)
         if state:
             query = query.where(jobs.c.state == state)
         if lang:
             sub = sa.select(drafts.c.job_id).where(drafts.c.target_lang == lang)
             query = query.where(sa.or_(jobs.c.source_lang == lang, jobs.c.id.in_(sub)))
-        query = query.order_by(jobs.c.created_at.desc()).limit(limit).offset(offset)
+        if created_from:
+            query = query.where(jobs.c.created_at >= created_from)
+        if created_before:
+            query = query.where(jobs.c.created_at < created_before)
+        query = query.order_by(jobs.c.created_at.desc(), jobs.c.id).limit(limit).offset(offset)
         with self.engine.connect() as conn:
             found = [dict(r) for r in conn.execute(query).mappings()]
             ids = [j["id"] for j in found]
-            targets: dict[str, list[str]] = {}
+            progress: dict[str, list[tuple[str, str, int, int]]] = {}
             if ids:
-                for r in conn.execute(sa.select(drafts.c.job_id, drafts.c.target_lang).where(drafts.c.job_id.in_(ids))):
-                    targets.setdefault(r.job_id, []).append(r.target_lang)
+                rows = conn.execute(sa.select(drafts.c.job_id, drafts.c.target_lang, drafts.c.state, drafts.c.done,
+                                              drafts.c.total).where(drafts.c.job_id.in_(ids)))
+                for r in rows:
+                    progress.setdefault(r.job_id, []).append((r.target_lang, r.state, r.done, r.total))
         for job in found:
-            job["targets"] = sorted(targets.get(job["id"], []))
+            job["progress"] = sorted(progress.get(job["id"], []))
+            job["targets"] = [p[0] for p in job["progress"]]
         return found
 
     def draft(self, draft_id: str) -> dict | None:
