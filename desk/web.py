@@ -25,7 +25,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import ClientDisconnect
 
 from desk import web_views as views
-from desk.api import GLOSSARIES, RENDERED, ApiError, Desk, JobRequest, Principal
+from desk.api_desk import GLOSSARIES, RENDERED, ApiError, Desk, JobRequest, Principal
 from desk.keys import REVIEWER, SUBMITTER, allows
 from translate import formats
 from translate.formats import xliff
