@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
                 if client.get("/health").status_code == 200:
                     break
             except httpx.TransportError:
-                pass
+                time.sleep(0.2)  # not listening yet
             if time.time() > deadline:
                 raise RuntimeError("dragoman serve did not come up")
             time.sleep(0.3)

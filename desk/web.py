@@ -67,7 +67,7 @@ class UIError(Exception):
 
 
 class LoginRequired(Exception):
-    pass
+    """No valid session: the page answers with a redirect to the sign-in form."""
 
 
 def _wants_json(request: Request) -> bool:

@@ -169,7 +169,7 @@ class Callbacks(http.server.BaseHTTPRequestHandler):
         self.end_headers()
 
     def log_message(self, *args):
-        pass
+        """Keep the test output quiet."""
 
 
 def test_worker_killed_mid_job_finishes_exactly_once(env, workers):
