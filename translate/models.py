@@ -91,7 +91,8 @@ class ModelStore:
             return (f"The {key} model ({spec.model_id}) is downloaded but not converted for CTranslate2 "
                     f"and this machine cannot convert it (torch and transformers are not installed). "
                     f"Run `dragoman models convert {key}` on a machine with `pip install dragoman[torch]` "
-                    f"and copy {self.ct2_dir(key)} here, or use --engine transformers.")
+                    f"and copy {self.ct2_dir(key)} here, or install the torch extra on this machine (the model is "
+                    f"then converted on first use).")
         return (f"The {key} model ({spec.model_id}) is not in {where}. On a machine connected to the "
                 f"internet run `dragoman models pull {key}` (then `dragoman models convert {key}` for "
                 f"the default CTranslate2 engine) and copy the models directory "
