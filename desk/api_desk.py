@@ -511,11 +511,7 @@ def job_summary(job: dict) -> dict:
 
 
 def render_draft(draft: dict) -> str:
-    blocks = [formats.Block(**b) for b in draft["blocks"]]
-    texts = [""] * len(blocks)
-    for seg in draft["segments"]:
-        texts[seg["block"]] += (seg["target"] or "") + (seg["space_after"] or "")
-    return formats.render(blocks, texts)
+    return formats.render_stored(draft)
 
 
 def draft_view(draft: dict) -> dict:

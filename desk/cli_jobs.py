@@ -80,14 +80,9 @@ def submit(ctx, source, to, from_, fmt, glossary, priority, callback, wait, out)
 
 
 def _render(service, draft_id: str) -> str:
-    from translate.formats import Block, render
+    from translate.formats import render_stored
 
-    draft = service.store.draft(draft_id)
-    blocks = [Block(**b) for b in draft["blocks"]]
-    texts = [""] * len(blocks)
-    for seg in draft["segments"]:
-        texts[seg["block"]] += (seg["target"] or "") + seg["space_after"]
-    return render(blocks, texts)
+    return render_stored(service.store.draft(draft_id))
 
 
 def _wait(service, job_id: str, poll: float = 0.3) -> dict:

@@ -462,51 +462,51 @@ def router(desk: Desk) -> APIRouter:
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     # --- the draft page's script -------------------------------------------------------------------------
-    @api.put("/ui/api/drafts/{draft_id}/segments/{idx}")
-    async def edit_segment(request: Request, draft_id: str, idx: int) -> Response:
+    async def reviewer_call(request: Request) -> tuple[views.Session, dict]:
+        """The session and JSON body of a review action (CSRF checked, reviewer role required)."""
         session = web.session(request)
         web.check_csrf(request, session)
         web.need(session, REVIEWER)
-        body = await _json(request)
+        return session, await _json(request)
+
+    async def review_segment(draft_id: str, idx: int, action, *args) -> dict:
+        """Run a review action on a segment in the thread pool; its errors become 400 and 404."""
+        try:
+            return await run_in_threadpool(action, draft_id, idx, *args)
+        except ConflictError:
+            raise
+        except ReviewError as exc:
+            raise UIError(400, str(exc)) from exc
+        except KeyError as exc:
+            raise UIError(404, f"no segment {idx} in draft {draft_id}") from exc
+
+    @api.put("/ui/api/drafts/{draft_id}/segments/{idx}")
+    async def edit_segment(request: Request, draft_id: str, idx: int) -> Response:
+        session, body = await reviewer_call(request)
         target, version = body.get("target"), body.get("version")
         if not isinstance(target, str) or not isinstance(version, int) or isinstance(version, bool):
             raise UIError(400, 'send {"target": "<text>", "version": <number>}')
         draft, job = web.draft(draft_id)
         terms = web.terms(job, draft["target_lang"])
         try:
-            seg = await run_in_threadpool(web.review.edit, draft_id, idx, target, version, session.name)
+            seg = await review_segment(draft_id, idx, web.review.edit, target, version, session.name)
         except ConflictError as exc:
             return JSONResponse({"error": "changed by someone else: " + str(exc), "status": 409,
                                  "current": views.segment_json(exc.current, terms)}, 409)
-        except ReviewError as exc:
-            raise UIError(400, str(exc)) from exc
-        except KeyError as exc:
-            raise UIError(404, f"no segment {idx} in draft {draft_id}") from exc
         return JSONResponse(_state_json(web, draft_id, views.segment_json(seg, terms)))
 
     @api.post("/ui/api/drafts/{draft_id}/segments/{idx}/status")
     async def segment_status(request: Request, draft_id: str, idx: int) -> Response:
-        session = web.session(request)
-        web.check_csrf(request, session)
-        web.need(session, REVIEWER)
-        body = await _json(request)
+        session, body = await reviewer_call(request)
         draft, job = web.draft(draft_id)
         terms = web.terms(job, draft["target_lang"])
-        try:
-            seg = await run_in_threadpool(web.review.set_segment, draft_id, idx, str(body.get("status") or ""),
-                                          session.name)
-        except ReviewError as exc:
-            raise UIError(400, str(exc)) from exc
-        except KeyError as exc:
-            raise UIError(404, f"no segment {idx} in draft {draft_id}") from exc
+        seg = await review_segment(draft_id, idx, web.review.set_segment, str(body.get("status") or ""),
+                                   session.name)
         return JSONResponse(_state_json(web, draft_id, views.segment_json(seg, terms)))
 
     @api.post("/ui/api/drafts/{draft_id}/comments")
     async def comment(request: Request, draft_id: str) -> Response:
-        session = web.session(request)
-        web.check_csrf(request, session)
-        web.need(session, REVIEWER)
-        body = await _json(request)
+        session, body = await reviewer_call(request)
         idx, text = body.get("idx"), body.get("text")
         if idx is not None and (not isinstance(idx, int) or isinstance(idx, bool)):
             raise UIError(400, "idx must be a segment number")

@@ -209,17 +209,9 @@ def when(value: datetime | None) -> str:
 
 
 # --- exports --------------------------------------------------------------------------------------------
-def block_texts(draft: dict) -> tuple[list[formats.Block], list[str]]:
-    blocks = [formats.Block(**b) for b in draft["blocks"]]
-    texts = [""] * len(blocks)
-    for seg in draft["segments"]:
-        texts[seg["block"]] += (seg["target"] or "") + (seg["space_after"] or "")
-    return blocks, texts
-
-
 def export_text(draft: dict) -> str:
     """The article with the draft's targets, line for line like the source (txt and md)."""
-    return formats.render(*block_texts(draft))
+    return formats.render_stored(draft)
 
 
 _QUOTES = re.compile(r"^\s*((?:>\s?)*)\s*")
@@ -245,7 +237,7 @@ def _kind(prefix: str) -> tuple[bool, str, int]:
 
 def export_html(draft: dict, lang: str) -> str:
     """A standalone HTML document of the draft: headings, paragraphs, lists, block quotes, code."""
-    blocks, texts = block_texts(draft)
+    blocks, texts = formats.stored_blocks(draft)
     body: list[str] = []
     open_list, open_quote, code = "", False, False
     title = ""

@@ -243,21 +243,20 @@ class JobStore:
 
     def finish_draft(self, draft_id: str) -> bool:
         """Mark a draft ready; returns True if this call completed the whole job (exactly once)."""
-        with self.engine.begin() as conn:
-            row = conn.execute(sa.select(drafts.c.job_id).where(drafts.c.id == draft_id)).first()
-            changed = conn.execute(drafts.update().where(
-                drafts.c.id == draft_id, drafts.c.state.in_(UNFINISHED)).values(
-                state=DRAFT_READY, updated_at=now(), finished_at=now())).rowcount
-            if not changed or row is None:
-                return False
-            return self._settle(conn, row.job_id)
+        return self._end_draft(draft_id, DRAFT_READY)
 
     def fail_draft(self, draft_id: str, reason: str) -> bool:
+        """Mark an unfinished draft failed with a reason; True if this call ended the whole job."""
+        return self._end_draft(draft_id, FAILED, reason[:2000])
+
+    def _end_draft(self, draft_id: str, state: str, error: str = "") -> bool:
+        values = {"state": state, "updated_at": now(), "finished_at": now()}
+        if error:
+            values["error"] = error
         with self.engine.begin() as conn:
             row = conn.execute(sa.select(drafts.c.job_id).where(drafts.c.id == draft_id)).first()
             changed = conn.execute(drafts.update().where(
-                drafts.c.id == draft_id, drafts.c.state.in_(UNFINISHED)).values(
-                state=FAILED, error=reason[:2000], updated_at=now(), finished_at=now())).rowcount
+                drafts.c.id == draft_id, drafts.c.state.in_(UNFINISHED)).values(**values)).rowcount
             return bool(changed and row is not None and self._settle(conn, row.job_id))
 
     def _settle(self, conn: sa.Connection, job_id: str) -> bool:

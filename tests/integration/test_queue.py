@@ -116,14 +116,9 @@ def wait_for(predicate, timeout: float, what: str, service: JobService | None = 
 
 
 def rendered(store: JobStore, draft_id: str) -> str:
-    from translate.formats import Block, render
+    from translate.formats import render_stored
 
-    draft = store.draft(draft_id)
-    blocks = [Block(**b) for b in draft["blocks"]]
-    texts = [""] * len(blocks)
-    for seg in draft["segments"]:
-        texts[seg["block"]] += (seg["target"] or "") + seg["space_after"]
-    return render(blocks, texts)
+    return render_stored(store.draft(draft_id))
 
 
 def test_submit_to_drafts_and_pivot(env, workers):

@@ -40,6 +40,21 @@ def parse(text: str, fmt: str) -> list[Block]:
     return modules[fmt].parse(text)
 
 
+def stored_blocks(draft: dict) -> tuple[list[Block], list[str]]:
+    """A draft as the job store returns it (blocks and segments as dicts): its blocks and, for
+    each block, the segments' targets joined as in the source."""
+    blocks = [Block(**b) for b in draft["blocks"]]
+    texts = [""] * len(blocks)
+    for seg in draft["segments"]:
+        texts[seg["block"]] += (seg["target"] or "") + (seg["space_after"] or "")
+    return blocks, texts
+
+
+def render_stored(draft: dict) -> str:
+    """A stored draft back into its article, line for line."""
+    return render(*stored_blocks(draft))
+
+
 def render(blocks: list[Block], texts: list[str]) -> str:
     """Put translated texts (one per block) back into the article's structure."""
     lines = [b.prefix + (t if b.translate else b.text) + b.suffix for b, t in zip(blocks, texts, strict=True)]
