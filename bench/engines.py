@@ -29,13 +29,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from common.languages import Direction  # noqa: E402
+from common.settings import Settings  # noqa: E402
 from tests.fixtures.build_models import all_sentences, build_big  # noqa: E402
 from translate.backends.ct2 import Ct2Engine, Ct2Model  # noqa: E402
-from translate.languages import Direction  # noqa: E402
 from translate.models import quiet_transformers  # noqa: E402
 from translate.pipeline import translate_article  # noqa: E402
 from translate.segment import split_sentences  # noqa: E402
-from translate.settings import Settings  # noqa: E402
 
 BATCH = 32
 

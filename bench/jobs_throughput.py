@@ -32,11 +32,11 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 
 from bench.engines import prepare  # noqa: E402
+from common.languages import Direction  # noqa: E402
+from common.settings import Settings  # noqa: E402
 from tests.fixtures.build_models import all_sentences  # noqa: E402
 from translate.engines import Engines  # noqa: E402
-from translate.languages import Direction  # noqa: E402
 from translate.pipeline import translate_article  # noqa: E402
-from translate.settings import Settings  # noqa: E402
 
 KEY = "bench-admin-key"
 

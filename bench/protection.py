@@ -21,14 +21,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from common.languages import Direction  # noqa: E402
+from common.settings import Settings  # noqa: E402
 from glossary.enforce import INLINE, PLACEHOLDER, Enforcer  # noqa: E402
 from glossary.seed import load_seed  # noqa: E402
 from tests.fixtures.build_models import COPY_DIR, build_random, example_sentences  # noqa: E402
 from translate.engines import Engines  # noqa: E402
-from translate.languages import Direction  # noqa: E402
 from translate.models import ModelStore  # noqa: E402
 from translate.registry import MODELS  # noqa: E402
-from translate.settings import Settings  # noqa: E402
 
 ARTICLES = {"en": ROOT / "examples" / "article-terms-en.md", "tr": ROOT / "examples" / "article-terms-tr.txt"}
 DIRECTIONS = [("en", "tr"), ("en", "sq"), ("en", "sr-Cyrl"), ("tr", "sq"), ("tr", "sr-Latn")]

@@ -24,6 +24,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from common.languages import LANGUAGES, NAMES, LanguageError, normalize
+from common.settings import Settings, get_settings
 from desk.api_desk import (
     JOB_BODY_DOC,
     TRANSLATE_BODY_DOC,
@@ -42,11 +44,9 @@ from desk.api_desk import (
     key_view,
 )
 from desk.keys import ROLES, SUBMITTER
+from newsroom.jobs import STATES
 from translate import formats
-from translate.jobs import STATES
-from translate.languages import LANGUAGES, NAMES, LanguageError, normalize
 from translate.pipeline import ArticleError, decode
-from translate.settings import Settings, get_settings
 from workers.service import JobService
 
 log = logging.getLogger("dragoman.api")

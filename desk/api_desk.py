@@ -19,14 +19,14 @@ from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, field_validator
 
+from common.languages import LanguageError, normalize
+from common.settings import Settings
 from desk.keys import ADMIN, MAX_NAME, SUBMITTER, KeyStore, allows, hash_key
 from glossary.model import GlossaryError
+from newsroom.jobs import APPROVED, DRAFT_READY, IN_REVIEW, REJECTED, STATES, UNFINISHED
 from translate import formats
 from translate.detect import DetectionError, detect
-from translate.jobs import APPROVED, DRAFT_READY, IN_REVIEW, REJECTED, STATES, UNFINISHED
-from translate.languages import LanguageError, normalize
 from translate.pipeline import ArticleError
-from translate.settings import Settings
 from workers.service import JobService
 
 log = logging.getLogger("dragoman.api")

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import click
 
+from common.languages import LANGUAGES, NAMES, Direction, LanguageError, normalize, parse_list
+from common.settings import Settings
 from translate.detect import DetectionError, detect
-from translate.languages import LANGUAGES, NAMES, Direction, LanguageError, normalize, parse_list
 from translate.models import ConversionUnavailable, MissingModelError, ModelStore
 from translate.registry import MODELS, route
-from translate.settings import Settings
 
 EXIT_USAGE, EXIT_INPUT, EXIT_MODEL = 2, 3, 4
 PROGRESS_MIN = 32  # sentences: show a progress bar from this many on

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
+from common.settings import Settings
 from glossary.model import LANGUAGES, Concept, GlossaryError, slug
 from glossary.store import GlossaryStore
-from translate.settings import Settings
 
 EXIT_INPUT = 3
 

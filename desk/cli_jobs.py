@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
-from translate.jobs import UNFINISHED
+from common.settings import Settings
+from newsroom.jobs import UNFINISHED
 from translate.registry import MODELS
-from translate.settings import Settings
 
 EXIT_USAGE, EXIT_INPUT, EXIT_FAILED = 2, 3, 5
 
@@ -42,10 +42,10 @@ def _service(settings: Settings):
 @click.pass_context
 def submit(ctx, source, to, from_, fmt, glossary, priority, callback, wait, out) -> None:
     """Submit an article as a job; prints the job id (or, with --wait, the drafts)."""
+    from common.languages import LanguageError
     from glossary.model import GlossaryError
     from translate.detect import DetectionError
     from translate.formats import format_for
-    from translate.languages import LanguageError
     from translate.pipeline import ArticleError, decode
 
     settings: Settings = ctx.obj
@@ -111,7 +111,7 @@ def _wait(service, job_id: str, poll: float = 0.3) -> dict:
 @click.pass_context
 def status(ctx, job_id, as_json) -> None:
     """Show a job's state and its drafts' progress."""
-    from translate.jobs import JobStore
+    from newsroom.jobs import JobStore
 
     job = JobStore(ctx.obj.database_url).job(job_id)
     if job is None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from glossary.db import create_engine, upgrade
+from common.db import create_engine, upgrade
 
 SUBMITTER, REVIEWER, ADMIN = "submitter", "reviewer", "admin"
 ROLES = (SUBMITTER, REVIEWER, ADMIN)

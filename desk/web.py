@@ -24,18 +24,18 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import ClientDisconnect
 
+from common.languages import LANGUAGES, NAMES, LanguageError, normalize
 from desk import web_views as views
 from desk.api_desk import GLOSSARIES, RENDERED, ApiError, Desk, JobRequest, Principal
 from desk.keys import REVIEWER, SUBMITTER, allows
+from newsroom import xliff
+from newsroom.jobs import STATES, UNFINISHED
+from newsroom.review import REVIEWABLE, ConflictError, Review, ReviewError
+from newsroom.tm import TranslationMemory, canonical_lang
+from newsroom.tmx import export_tm
 from translate import formats
-from translate.formats import xliff
-from translate.formats.tmx import export_tm
-from translate.jobs import STATES, UNFINISHED
-from translate.languages import LANGUAGES, NAMES, LanguageError, normalize
 from translate.pipeline import ArticleError, decode
-from translate.review import REVIEWABLE, ConflictError, Review, ReviewError
 from translate.terms import load_glossary
-from translate.tm import TranslationMemory, canonical_lang
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"

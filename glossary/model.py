@@ -20,7 +20,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-LANGUAGES = ("en", "tr", "sq", "sr-Latn", "sr-Cyrl")
+from common.languages import LANGUAGES
+
 KINDS = ("translate", "keep", "forbidden")
 STATUSES = ("preferred", "admitted", "deprecated", "forbidden")
 # Grammatical tags used in ``Term.forms``. Cases: nominative, genitive, dative, accusative,

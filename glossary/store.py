@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from glossary.db import create_engine, upgrade
+from common.db import create_engine, upgrade
 from glossary.model import Concept, GlossaryError, Term, validate
 
 metadata = sa.MetaData()

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from common.settings import Settings
 from translate.registry import MODELS
-from translate.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 COPY_MODEL = ROOT / "tests" / "fixtures" / "models" / "copy"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from translate.languages import EN, SQ, SR_CYRL, SR_LATN, TR
+from common.languages import EN, SQ, SR_CYRL, SR_LATN, TR
 
 _LETTERS = {
     TR: "ıİşŞğĞ",

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import threading
 
+from common.languages import Direction
+from common.settings import Settings
 from translate.engine import CachedEngine, Engine, IdentityEngine, PivotEngine
-from translate.languages import Direction
 from translate.models import ConversionUnavailable, MissingModelError, ModelStore
 from translate.registry import Hop, route
-from translate.settings import Settings
 
 BACKENDS = ("ct2", "transformers")
 

@@ -16,8 +16,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.settings import Settings
 from translate.registry import MODELS, ModelSpec, model_spec
-from translate.settings import Settings
 
 HF_FILES = ["config.json", "generation_config.json", "vocab.json", "source.spm", "target.spm",
             "tokenizer_config.json", "special_tokens_map.json", "README.md"]

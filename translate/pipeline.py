@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
+from common.languages import Direction, base
 from glossary.model import Concept
 from translate import formats, qa
 from translate.engine import Engine, Translation
-from translate.languages import Direction, base
 from translate.segment import split_sentences
 from translate.serbian import to_script
 from translate.terms import TermStep

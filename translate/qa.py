@@ -13,8 +13,8 @@ import re
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
+from common.languages import base
 from translate.engine import Translation
-from translate.languages import base
 from translate.serbian import mixed_words
 
 EMPTY, TRUNCATED, SPLIT, UNTRANSLATED = "empty", "truncated", "split", "untranslated"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from translate.languages import EN, SR_CYRL, SR_LATN, Direction, base
-from translate.settings import Settings
+from common.languages import EN, SR_CYRL, SR_LATN, Direction, base
+from common.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from common.languages import Direction, base
 from glossary.enforce import Enforcer, Protected, TermReport
 from glossary.model import Concept
 from translate.engine import Translation
-from translate.languages import Direction, base
 from translate.serbian import to_script
 
 GLOSSARY_MISS, FORBIDDEN_TERM = "glossary_miss", "forbidden_term"

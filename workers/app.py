@@ -9,8 +9,8 @@ from __future__ import annotations
 from celery import Celery
 from kombu import Queue
 
+from common.settings import Settings
 from translate.registry import MODELS
-from translate.settings import Settings
 
 QUEUES = [f"mt.{key}" for key in MODELS] + ["mt.script"]
 

@@ -14,14 +14,14 @@ import logging
 import urllib.request
 from dataclasses import dataclass
 
+from common.languages import Direction
+from common.settings import Settings
+from newsroom.jobs import JobStore, SegmentRow
 from translate.engine import Engine, IdentityEngine, Translation
 from translate.engines import Engines
-from translate.jobs import JobStore, SegmentRow
-from translate.languages import Direction
 from translate.models import MissingModelError
 from translate.pipeline import Run, Segment
 from translate.registry import route
-from translate.settings import Settings
 
 log = logging.getLogger("dragoman.worker")
 NEXT, DONE, SKIP, CANCELLED = "next", "done", "skip", "cancelled"
@@ -95,7 +95,7 @@ def run_hop(store: JobStore, engines: Engines, settings: Settings, draft_id: str
 def _reuse_memory(store: JobStore, direction: Direction, draft_id: str, rows: list[SegmentRow]) -> list[SegmentRow]:
     """Exact translation-memory matches become the segments' targets without a model call, marked
     ``tm``; returns the rows as they now stand."""
-    from translate.tm import TranslationMemory
+    from newsroom.tm import TranslationMemory
 
     waiting = [r for r in rows if r.target is None]
     found = TranslationMemory(store).exact(direction.source, direction.target, [r.source for r in waiting],

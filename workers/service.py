@@ -13,13 +13,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import timedelta
 
+from common.languages import Direction, LanguageError, normalize, parse_list
+from common.settings import Settings
+from newsroom.jobs import JobStore, SegmentRow
 from translate.detect import detect
 from translate.engines import Engines
-from translate.jobs import JobStore, SegmentRow
-from translate.languages import Direction, LanguageError, normalize, parse_list
 from translate.pipeline import segment, validate
 from translate.registry import route
-from translate.settings import Settings
 from workers.runner import NEXT, queue_for, run_hop
 
 log = logging.getLogger("dragoman.jobs")

@@ -11,11 +11,11 @@ from celery.signals import worker_process_init
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.exc import OperationalError
 
+from common.languages import Direction
+from common.settings import Settings
+from newsroom.jobs import JobStore
 from translate.engines import Engines
-from translate.jobs import JobStore
-from translate.languages import Direction
 from translate.registry import Hop
-from translate.settings import Settings
 from workers.runner import NEXT, queue_for, run_hop
 
 log = logging.getLogger("dragoman.worker")

@@ -1,6 +1,6 @@
-"""Alembic environment for the desk tables (API keys); see ``glossary.db.run_env``."""
+"""Alembic environment for the desk tables (API keys); see ``common.db.run_env``."""
 
+from common.db import run_env
 from desk.keys import VERSION_TABLE, metadata
-from glossary.db import run_env
 
 run_env(metadata, VERSION_TABLE)

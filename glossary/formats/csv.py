@@ -35,13 +35,13 @@ import io
 import re
 from typing import Any
 
+from common.languages import LanguageError, normalize
 from glossary.formats import FormatError, Tokens, escape, lex, parse_pairs, settle, split, strip, text_of
 from glossary.model import FORM_TAGS, KINDS, LANGUAGES, Concept, Term
 
 CONCEPT_COLUMNS = ("id", "kind", "subject", "note")
 MARKERS = {"!": "forbidden", "~": "deprecated", "?": "admitted", "*": "preferred"}
 MARK_OF = {status: mark for mark, status in MARKERS.items()}
-_LANG_BY_LOWER = {lang.lower(): lang for lang in LANGUAGES}
 _DELIMITER_NAMES = {",": "comma", ";": "';'", "\t": "tab", "|": "'|'"}
 _LOOKS_LIKE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
@@ -78,6 +78,17 @@ def _wrong_delimiter(cells: list[str], delimiter: str) -> str | None:
     return None
 
 
+def _column_lang(name: str) -> str | None:
+    """The language of a column header written as a tag (``sr-Latn``, ``tr-TR``); Serbian must say
+    its script. None when the header is not a language tag dragoman knows."""
+    if not _LOOKS_LIKE_TAG.match(name):
+        return None
+    try:
+        return normalize(name, None)
+    except LanguageError:
+        return None
+
+
 def _header(cells: list[str]) -> tuple[list[str], list[str]]:
     """Known column names, and the cells that are none."""
     names, unknown = [], []
@@ -85,8 +96,8 @@ def _header(cells: list[str]) -> tuple[list[str], list[str]]:
         key = cell.strip()
         if key.lower() in CONCEPT_COLUMNS:
             names.append(key.lower())
-        elif key.lower() in _LANG_BY_LOWER:
-            names.append(_LANG_BY_LOWER[key.lower()])
+        elif (lang := _column_lang(key)) is not None:
+            names.append(lang)
         else:
             unknown.append(key)
     return names, unknown

@@ -30,11 +30,12 @@ import re
 
 from lxml import etree
 
+from common.languages import SR_CYRL, SR_LATN, LanguageError, normalize
+from common.xml import XML_LANG, parse_safely
 from glossary.formats import FormatError, format_forms, parse_forms, settle
 from glossary.model import KINDS, LANGUAGES, Concept, Term
 
 NS3 = "urn:iso:std:iso:30042:ed-2"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 STATUS_IN = {
     "preferredterm-admn-sts": "preferred", "preferredterm": "preferred", "preferred": "preferred",
     "admittedterm-admn-sts": "admitted", "admittedterm": "admitted", "admitted": "admitted",
@@ -45,7 +46,6 @@ STATUS_IN = {
 STATUS_OUT = {"preferred": "preferredTerm-admn-sts", "admitted": "admittedTerm-admn-sts",
               "deprecated": "deprecatedTerm-admn-sts", "forbidden": "forbiddenTerm-admn-sts"}
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
-_ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _ENTRIES = ("termEntry", "conceptEntry")
 _LANG_SECTIONS = ("langSet", "langSec")
 _TERM_GROUPS = ("tig", "ntig", "termSec")
@@ -63,47 +63,18 @@ def _text(el: etree._Element) -> str:
     return "".join(el.itertext()).strip()
 
 
-def _refuse_entities(data: bytes) -> None:
-    # NULs removed so that UTF-16/32 documents are scanned too.
-    scan = data.replace(b"\x00", b"")
-    found = _ENTITY_DECL.search(scan)
-    if found:
-        line = scan.count(b"\n", 0, found.start()) + 1
-        raise FormatError(f"line {line}: the document's DOCTYPE declares entities (<!ENTITY ...>); documents with "
-                          "entity declarations are refused (entity expansion, external entities) - remove the DOCTYPE")
-
-
 def parse(data: bytes) -> etree._Element:
     """The root element, parsed safely, or a FormatError naming the line."""
-    _refuse_entities(data)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as err:
-        raise FormatError(f"line {err.lineno}: malformed XML: {err.msg}") from None
-    if root is None:
-        raise FormatError("line 1: the document is empty")
-    dtd = root.getroottree().docinfo.internalDTD
-    if dtd is not None and any(True for _ in dtd.iterentities()):
-        raise FormatError("line 1: the document's DOCTYPE declares entities; documents with entity declarations "
-                          "are refused - remove the DOCTYPE")
-    for node in root.iter(etree.Entity):
-        raise FormatError(f"line {node.sourceline}: an entity reference {node.text!r}; entities are refused")
-    return root
+    return parse_safely(data, FormatError, "TBX")
 
 
 def _map_lang(raw: str, text: str, section: etree._Element) -> str:
-    parts = [p.lower() for p in re.split(r"[-_]", raw.strip())]
-    if parts[0] in ("en", "tr", "sq"):
-        return parts[0]
-    if parts[0] == "sr":
-        if "latn" in parts[1:]:
-            return "sr-Latn"
-        if "cyrl" in parts[1:]:
-            return "sr-Cyrl"
-        return "sr-Cyrl" if _CYRILLIC.search(text) else "sr-Latn"
-    raise FormatError(f"{_where(section)}: unknown language xml:lang={raw!r} (expected {', '.join(LANGUAGES)} "
-                      "or a regional variant such as en-GB, tr-TR, sq-AL, sr-RS)")
+    """The term's language; Serbian without a script subtag is placed by the letters of the term."""
+    try:
+        return normalize(raw, SR_CYRL if _CYRILLIC.search(text) else SR_LATN)
+    except LanguageError:
+        raise FormatError(f"{_where(section)}: unknown language xml:lang={raw!r} (expected {', '.join(LANGUAGES)} "
+                          "or a regional variant such as en-GB, tr-TR, sq-AL, sr-RS)") from None
 
 
 def _term(group: etree._Element, raw_lang: str, section: etree._Element) -> tuple[Term, bool]:

@@ -34,8 +34,8 @@ def free_port() -> int:
 def live_desk(tmp_path_factory, copy_models) -> Iterator[LiveDesk]:
     import uvicorn
 
+    from common.settings import Settings
     from desk.api import create_app
-    from translate.settings import Settings
 
     root = tmp_path_factory.mktemp("desk")
     settings = Settings(database_url=f"sqlite:///{root}/desk.db", models_dir=copy_models, admin_key=ADMIN_KEY,

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from common.settings import Settings
 from desk.api import create_app
 from tests.conftest import ROOT
 from translate.serbian import to_cyrillic
-from translate.settings import Settings
 from workers.service import JobService
 
 pytestmark = pytest.mark.integration

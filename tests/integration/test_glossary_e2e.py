@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from common.languages import Direction
 from desk.cli import cli
 from glossary.seed import load_seed
 from tests.conftest import ROOT, make_settings
 from translate.engines import Engines
-from translate.languages import Direction
 from translate.pipeline import translate_article
 
 pytestmark = pytest.mark.integration

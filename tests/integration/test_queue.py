@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from common.settings import Settings
+from newsroom.jobs import JobStore
 from tests.conftest import ROOT
-from translate.jobs import JobStore
-from translate.settings import Settings
 from workers.service import JobService
 
 pytestmark = pytest.mark.integration

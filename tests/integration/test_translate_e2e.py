@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from common.languages import Direction
 from tests.conftest import ROOT, make_settings
 from translate.engines import Engines
-from translate.languages import Direction
 from translate.pipeline import translate_article
 from translate.serbian import to_cyrillic, to_latin
 

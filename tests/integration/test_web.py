@@ -12,11 +12,11 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from common.settings import Settings
 from desk.api import create_app
+from newsroom import xliff
+from newsroom.tm import TranslationMemory
 from tests.conftest import ROOT
-from translate.formats import xliff
-from translate.settings import Settings
-from translate.tm import TranslationMemory
 
 pytestmark = pytest.mark.integration
 

@@ -7,12 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from common.languages import Direction
 from glossary.enforce import Enforcer
 from glossary.model import Concept, GlossaryError, Term
 from glossary.seed import load_seed
 from glossary.store import GlossaryStore
 from translate.engine import IdentityEngine, Translation
-from translate.languages import Direction
 from translate.pipeline import translate_article
 
 pytestmark = pytest.mark.unit

@@ -1,10 +1,10 @@
-"""Language tags and aliases (translate.languages)."""
+"""Language tags and aliases (common.languages)."""
 
 from __future__ import annotations
 
 import pytest
 
-from translate.languages import (
+from common.languages import (
     LANGUAGES,
     NAMES,
     Direction,

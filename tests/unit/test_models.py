@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from common.settings import Settings
 from translate.models import MissingModelError, ModelStore
-from translate.settings import Settings
 
 pytestmark = pytest.mark.unit
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from common.languages import Direction
 from translate.engine import IdentityEngine, Translation
 from translate.formats import format_for, parse
-from translate.languages import Direction
 from translate.pipeline import ArticleError, decode, segment, translate_article, validate
 
 pytestmark = pytest.mark.unit
@@ -76,8 +76,8 @@ def test_serbian_output_is_in_the_requested_script():
 
 
 def test_script_only_direction():
+    from common.settings import Settings
     from translate.engines import Engines
-    from translate.settings import Settings
 
     engine = Engines(Settings(models_dir="/nonexistent")).get(Direction("sr-Latn", "sr-Cyrl"))
     draft = translate_article("Đorđe je u Beogradu.", Direction("sr-Latn", "sr-Cyrl"), engine, "text")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from common.settings import Settings
 from desk.cli import cli
-from translate.settings import Settings
 
 pytestmark = pytest.mark.unit
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")

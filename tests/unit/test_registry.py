@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from translate.languages import LANGUAGES, Direction, LanguageError
+from common.languages import LANGUAGES, Direction, LanguageError
+from common.settings import Settings
 from translate.registry import MODELS, model_spec, route
-from translate.settings import Settings
 
 pytestmark = pytest.mark.unit
 

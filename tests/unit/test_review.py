@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from translate.jobs import JobStore, SegmentRow
-from translate.review import ConflictError, Review, ReviewError
-from translate.tm import TranslationMemory
+from newsroom.jobs import JobStore, SegmentRow
+from newsroom.review import ConflictError, Review, ReviewError
+from newsroom.tm import TranslationMemory
 
 pytestmark = pytest.mark.unit
 

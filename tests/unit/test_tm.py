@@ -13,9 +13,9 @@ from alembic.script import ScriptDirectory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from translate.formats import tmx
-from translate.jobs import MIGRATIONS, VERSION_TABLE, JobStore
-from translate.tm import TranslationMemory, canonical_lang, normalize, similarity
+from newsroom import tmx
+from newsroom.jobs import MIGRATIONS, VERSION_TABLE, JobStore
+from newsroom.tm import TranslationMemory, canonical_lang, normalize, similarity
 
 pytestmark = pytest.mark.unit
 
@@ -51,7 +51,9 @@ def test_normalize():
     assert canonical_lang("EN-us") == "en"
     assert canonical_lang("sr-Cyrl-RS") == "sr-Cyrl"
     assert canonical_lang("sr_latn") == "sr-Latn"
-    assert canonical_lang("sr-RS") == "sr-RS"
+    assert canonical_lang("sr-RS") == "sr-Cyrl"
+    assert canonical_lang("sr-RS", "sr-Latn") == "sr-Latn"
+    assert canonical_lang("de-AT") == "de-AT"
 
 
 def test_exact_reuse_ignores_whitespace_and_normalisation(tm):

@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 import pytest
 from lxml import etree
 
-from translate.formats import Block, tmx, xliff
-from translate.jobs import JobStore, SegmentRow
+from common.xml import parse_safely
+from newsroom import tmx, xliff
+from newsroom.jobs import JobStore, SegmentRow
+from translate.formats import Block
 
 pytestmark = pytest.mark.unit
 
@@ -194,7 +196,7 @@ def test_unknown_unit_and_wrong_languages_are_rejected(store):
         xliff.import_draft(data.replace(b'version="2.1"', b'version="1.2"'), draft, "en")
     with pytest.raises(xliff.XliffError, match=r"root element"):
         xliff.import_draft(data.replace(xliff.NS.encode(), b"urn:oasis:names:tc:xliff:document:1.2"), draft, "en")
-    with pytest.raises(xliff.XliffError, match=r"not well-formed XML \(line"):
+    with pytest.raises(xliff.XliffError, match=r"^line \d+: malformed XML"):
         xliff.import_draft(data[:-40], draft, "en")
 
 
@@ -230,7 +232,7 @@ def test_entity_declarations_are_refused(store, document):
 def test_entity_declaration_in_utf16_is_refused_after_parsing():
     document = XXE.replace(b'<?xml version="1.0"?>', b"").decode().encode("utf-16")
     with pytest.raises(xliff.XliffError, match=r"DTD|entit"):
-        xliff.parse_safely(document)
+        parse_safely(document, xliff.XliffError, "XLIFF")
 
 
 # --- XLIFF validation ------------------------------------------------------------------------------
@@ -294,7 +296,7 @@ def test_validate_reports_structural_problems(store, change, expected):
 
 def test_validate_rejects_other_roots_and_garbage():
     assert "root element must be <xliff>" in xliff.validate(b"<xliff version='2.1'/>")[0]
-    assert "not well-formed" in xliff.validate(b"<xliff")[0]
+    assert "malformed XML" in xliff.validate(b"<xliff")[0]
 
 
 # --- TMX -------------------------------------------------------------------------------------------

@@ -12,9 +12,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from common.settings import Settings
 from translate.engine import Translation, make_batches
 from translate.segment import split_long
-from translate.settings import Settings
 
 EOS = "</s>"
 _LANGUAGE_TOKEN = re.compile(r">>\w+<<")

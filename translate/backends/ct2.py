@@ -8,8 +8,8 @@ from pathlib import Path
 import ctranslate2
 import sentencepiece as spm
 
+from common.settings import Settings
 from translate.backends.base import Decoded, MarianEngine
-from translate.settings import Settings
 
 
 def pick_device(setting: str) -> str:

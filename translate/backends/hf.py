@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from common.settings import Settings
 from translate.backends.base import Decoded, MarianEngine
-from translate.settings import Settings
 
 
 class HfModel:

@@ -16,10 +16,12 @@ import re
 
 from lxml import etree
 
+from common.languages import LanguageError, normalize
+from common.xml import XML_LANG, parse_safely
+
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 XML_SPACE = f"{{{XML_NS}}}space"
-XML_LANG = f"{{{XML_NS}}}lang"
 VERSIONS = ("2.0", "2.1")
 SEGMENT_STATES = ("initial", "translated", "reviewed", "final")
 APPROVED_FLAG = "approved"
@@ -27,7 +29,6 @@ TERM_NOTES = ("missing", "forbidden", "undecided")  # glossary report keys writt
 
 # Characters not allowed in XML 1.0 documents (written as <cp hex="..."/> in XLIFF 2).
 _INVALID_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 # Inline elements whose text belongs to the content, and those that only mark positions/codes.
 _INLINE_TEXT = ("mrk", "pc")
 _INLINE_EMPTY = ("ph", "sc", "ec", "sm", "em")
@@ -40,29 +41,6 @@ class XliffError(ValueError):
 def q(tag: str) -> str:
     """The qualified name of an XLIFF 2 core element."""
     return f"{{{NS}}}{tag}"
-
-
-# --- safe parsing (shared with TMX) --------------------------------------------------------------
-def parse_safely(data: bytes, error: type[ValueError] = XliffError, what: str = "XML") -> etree._ElementTree:
-    """Parse untrusted XML: no DTD loading, no entity expansion, no network; a document that
-    declares entities (the "billion laughs" and external-entity attacks) is refused."""
-    if not isinstance(data, bytes | bytearray):
-        raise error(f"{what} must be given as bytes, not {type(data).__name__}")
-    if _ENTITY_DECL.search(data):
-        raise error(f"the {what} document declares entities in a DOCTYPE; such documents are refused")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                             huge_tree=False, remove_comments=False, remove_pis=False)
-    try:
-        tree = etree.fromstring(bytes(data), parser).getroottree()
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno or (exc.position[0] if exc.position else "?")
-        raise error(f"the {what} document is not well-formed XML (line {line}): {exc.msg}") from exc
-    dtd = tree.docinfo.internalDTD
-    if dtd is not None and (list(dtd.iterentities()) or list(dtd.iterelements())):
-        raise error(f"the {what} document carries an internal DTD subset; such documents are refused")
-    for node in tree.iter(etree.Entity):
-        raise error(f"the {what} document uses the entity &{node.name}; (line {node.sourceline}); refused")
-    return tree
 
 
 # --- export ----------------------------------------------------------------------------------------
@@ -175,7 +153,10 @@ def content_text(element: etree._Element) -> str:
 
 
 def _same_lang(a: str | None, b: str | None) -> bool:
-    return (a or "").lower() == (b or "").lower()
+    try:
+        return normalize(a or "", None) == normalize(b or "", None)
+    except LanguageError:
+        return (a or "").lower() == (b or "").lower()
 
 
 def import_draft(data: bytes, draft: dict, source_lang: str | None = None) -> dict[int, str]:
@@ -185,8 +166,7 @@ def import_draft(data: bytes, draft: dict, source_lang: str | None = None) -> di
     ``source_lang`` (or ``draft["source_lang"]``, when present) is checked against srcLang.
     Raises XliffError naming the element and line when the file is malformed, unsafe, or was
     made from another draft or altered (languages, file id, unit ids or source texts differ)."""
-    tree = parse_safely(data, XliffError, "XLIFF")
-    root = tree.getroot()
+    root = parse_safely(data, XliffError, "XLIFF")
     if root.tag != q("xliff"):
         raise XliffError(f"{_where(root)}: the root element must be <xliff> in the namespace {NS}, "
                          f"not {root.tag}")
@@ -259,10 +239,9 @@ def validate(data: bytes) -> list[str]:
     """Structural problems of an XLIFF 2.0/2.1 document against the core specification, each
     naming the element and line; an empty list means none were found."""
     try:
-        tree = parse_safely(data, XliffError, "XLIFF")
+        root = parse_safely(data, XliffError, "XLIFF")
     except XliffError as exc:
         return [str(exc)]
-    root = tree.getroot()
     if root.tag != q("xliff"):
         return [f"{_where(root)}: the root element must be <xliff> in the namespace {NS}, not {root.tag}"]
     problems: list[str] = []

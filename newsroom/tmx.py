@@ -17,7 +17,8 @@ from importlib import metadata as importlib_metadata
 
 from lxml import etree
 
-from translate.formats.xliff import XML_LANG, indent_xml, parse_safely
+from common.xml import XML_LANG, parse_safely
+from newsroom.xliff import indent_xml
 
 SEGTYPES = ("block", "paragraph", "sentence", "phrase")
 HEADER_REQUIRED = ("creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang", "datatype")
@@ -107,7 +108,7 @@ def seg_text(seg: etree._Element) -> str:
 def import_tm(data: bytes) -> list[dict]:
     """Units of a TMX document: one dict per (source tuv, other tuv) of each <tu>, with
     ``source_lang, target_lang, source, target, tuid, created_at, updated_at``."""
-    root = parse_safely(data, TmxError, "TMX").getroot()
+    root = parse_safely(data, TmxError, "TMX")
     if root.tag != "tmx":
         raise TmxError(f"{_where(root)}: the root element must be <tmx>")
     header = root.find("header")
@@ -145,7 +146,7 @@ def validate(data: bytes) -> list[str]:
     """Problems of a TMX document against TMX 1.4b, each naming the element and line; an empty
     list means none were found."""
     try:
-        root = parse_safely(data, TmxError, "TMX").getroot()
+        root = parse_safely(data, TmxError, "TMX")
     except TmxError as exc:
         return [str(exc)]
     if root.tag != "tmx":

@@ -22,8 +22,9 @@ from difflib import SequenceMatcher
 
 import sqlalchemy as sa
 
-from translate.jobs import JobStore, metadata, now
-from translate.languages import LANGUAGES
+from common.languages import SR_CYRL, LanguageError
+from common.languages import normalize as normalize_tag
+from newsroom.jobs import JobStore, metadata, now
 
 tm_units = sa.Table(
     "tm_units", metadata,
@@ -47,7 +48,6 @@ MAX_STEMS = 8        # words of the query used in the SQL prefilter
 BATCH = 500          # keys per IN (...) query
 _WORD = re.compile(r"\w+")
 _TOKEN = re.compile(r"\s*(?:\w+|[^\w\s])")
-_CANONICAL = {tag.lower(): tag for tag in LANGUAGES}
 
 
 def normalize(text: str) -> str:
@@ -59,15 +59,14 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def canonical_lang(tag: str) -> str:
-    """The dragoman tag for a language tag from outside (any case, with a region): "EN-us" -> "en",
-    "sr-Cyrl-RS" -> "sr-Cyrl"; tags it cannot place (plain "sr-RS") are kept as they are."""
-    parts = (tag or "").strip().replace("_", "-").split("-")
-    for n in range(len(parts), 0, -1):
-        found = _CANONICAL.get("-".join(parts[:n]).lower())
-        if found:
-            return found
-    return (tag or "").strip()
+def canonical_lang(tag: str, default_serbian: str = SR_CYRL) -> str:
+    """The dragoman tag for a language tag from outside (``languages.normalize``: "EN-us" -> "en",
+    "sr-Cyrl-RS" -> "sr-Cyrl"); a language dragoman does not translate is kept as written, so a
+    TMX file's other pairs can still be stored and exported."""
+    try:
+        return normalize_tag(tag, default_serbian)
+    except LanguageError:
+        return (tag or "").strip()
 
 
 def tokens(key: str) -> list[str]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from newsroom.jobs import APPROVED, DRAFT_READY, IN_REVIEW, REJECTED, JobStore, drafts, jobs, metadata, now, segments
 from translate import qa
 from translate.engine import Translation
-from translate.jobs import APPROVED, DRAFT_READY, IN_REVIEW, REJECTED, JobStore, drafts, jobs, metadata, now, segments
 
 NEW, EDITED, SEG_APPROVED, SEG_REJECTED = "new", "edited", "approved", "rejected"
 REVIEWABLE = (DRAFT_READY, IN_REVIEW)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from glossary.db import create_engine, upgrade
+from common.db import create_engine, upgrade
 
 QUEUED, TRANSLATING, DRAFT_READY, IN_REVIEW = "queued", "translating", "draft_ready", "in_review"
 APPROVED, REJECTED, FAILED, CANCELLED = "approved", "rejected", "failed", "cancelled"

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from translate.languages import SR_CYRL, SR_LATN
+from common.languages import SR_CYRL, SR_LATN
 
 
 class Settings(BaseSettings):
