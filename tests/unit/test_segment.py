@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import time
+import math
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import translate.segment
 from translate.segment import Sentence, split_long, split_sentences
 
 pytestmark = pytest.mark.unit
@@ -213,16 +214,37 @@ def test_split_long_very_long_word():
     assert all(len(p) <= 10 for p in pieces)
 
 
+class _CountingPattern:
+    """A clause-break pattern that counts its scans, the characters scanned and the matches found."""
+
+    def __init__(self, pattern, work: dict[str, int]):
+        self.pattern, self.work = pattern, work
+
+    def finditer(self, text):
+        self.work["scans"] += 1
+        self.work["chars"] += len(text)
+        for match in self.pattern.finditer(text):
+            self.work["matches"] += 1
+            yield match
+
+
 @pytest.mark.parametrize("limit", [1, 7, 50, 200])
-def test_split_long_2000_words_without_punctuation(limit):
+def test_split_long_2000_words_without_punctuation(limit, monkeypatch):
     vocab = ["patrol", "border", "village", "road", "police", "bridge", "river", "market", "school", "Pristina"]
     sentence = " ".join(vocab[i % len(vocab)] for i in range(2000))
-    start = time.perf_counter()
+    work = {"scans": 0, "chars": 0, "matches": 0}
+    patterns = [_CountingPattern(p, work) for p in translate.segment._CLAUSE_BREAKS]
+    monkeypatch.setattr(translate.segment, "_CLAUSE_BREAKS", patterns)
     pieces = split_long(sentence, limit, _words)
-    assert time.perf_counter() - start < 2.0
     assert "".join(pieces) == sentence
     assert all(_words(p) <= limit for p in pieces)
     assert len(pieces) >= 2000 // limit
+    # Cutting nearest the middle halves the text at each level: every level scans the sentence once
+    # per pattern, and there are about log2(2000 / limit) levels. Cutting off a few words at a time
+    # would make it quadratic (hundreds of times the sentence).
+    levels = math.log2(2000 / limit) + 3
+    assert work["chars"] <= len(patterns) * len(sentence) * levels, work
+    assert work["matches"] <= 2000 * levels, work
 
 
 _WORD = st.text(alphabet=st.sampled_from(list("abcšđЉ")), min_size=1, max_size=8)

@@ -1,0 +1,115 @@
+"""The sentence and clause splitters (translate.segment) on worst-case input, and how they grow.
+
+    python bench/splitter_worst_case.py [--repeat 3] [--sizes 500,1000,2000]
+
+1. ``split_long`` on 2000 words without punctuation (the unit test's input) at 1, 7, 50 and 200
+   words a piece: milliseconds, pieces, and the clause-break regex work (characters scanned over
+   the sentence's length, matches found) that the unit test bounds by about 4 x log2(2000 / limit).
+2. Growth with the input size: each row is one input kind at --sizes repetitions; ``x prev`` is the
+   time over the previous size's (about 2 per doubling is linear, about 4 quadratic):
+   - split_long, words without punctuation, 1 word a piece,
+   - split_long, words and commas, 1 word a piece,
+   - split_long, one whitespace run of that many spaces between two words,
+   - split_sentences, "He said. " repeated (every full stop is a boundary),
+   - split_sentences, "U.S. " repeated (dotted acronyms, no boundary),
+   - split_sentences, "“word " repeated (unclosed quotation marks).
+
+Times are the best of --repeat runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import translate.segment  # noqa: E402
+from translate.segment import split_long, split_sentences  # noqa: E402
+
+VOCAB = ["patrol", "border", "village", "road", "police", "bridge", "river", "market", "school", "Pristina"]
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def best_of(repeat: int, run: Callable[[], list]) -> tuple[float, list]:
+    best, result = math.inf, []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = run()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+class CountingPattern:
+    """A clause-break pattern that counts the characters it scans and the matches it finds."""
+
+    def __init__(self, pattern, work: dict[str, int]):
+        self.pattern, self.work = pattern, work
+
+    def finditer(self, text):
+        self.work["chars"] += len(text)
+        for match in self.pattern.finditer(text):
+            self.work["matches"] += 1
+            yield match
+
+
+def regex_work(sentence: str, limit: int) -> dict[str, int]:
+    work = {"chars": 0, "matches": 0}
+    original = translate.segment._CLAUSE_BREAKS
+    translate.segment._CLAUSE_BREAKS = [CountingPattern(p, work) for p in original]
+    try:
+        split_long(sentence, limit, words)
+    finally:
+        translate.segment._CLAUSE_BREAKS = original
+    return work
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sizes", default="500,1000,2000", help="Repetitions of each input kind in part 2.")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    sentence = " ".join(VOCAB[i % len(VOCAB)] for i in range(2000))
+    print(f"1. split_long, 2000 words without punctuation ({len(sentence)} characters)")
+    print(f"  {'limit':>5} {'ms':>8} {'pieces':>6} {'scanned/len':>11} {'4*log2':>6} {'matches':>8}")
+    for limit in (1, 7, 50, 200):
+        elapsed, pieces = best_of(args.repeat, lambda limit=limit: split_long(sentence, limit, words))
+        work = regex_work(sentence, limit)
+        print(f"  {limit:5d} {elapsed * 1000:8.1f} {len(pieces):6d} {work['chars'] / len(sentence):11.1f} "
+              f"{4 * math.log2(2000 / limit):6.1f} {work['matches']:8d}")
+
+    kinds: list[tuple[str, Callable[[int], str], Callable[[str], list]]] = [
+        ("split_long words", lambda n: " ".join(VOCAB[i % len(VOCAB)] for i in range(n)),
+         lambda s: split_long(s, 1, words)),
+        ("split_long commas", lambda n: ", ".join(VOCAB[i % len(VOCAB)] for i in range(n)),
+         lambda s: split_long(s, 1, words)),
+        ("split_long spaces", lambda n: "a" + " " * n + "b", lambda s: split_long(s, 1, words)),
+        ("split_sentences He said.", lambda n: "He said. " * n, split_sentences),
+        ("split_sentences U.S.", lambda n: "U.S. " * n, split_sentences),
+        ("split_sentences “word", lambda n: "“word " * n, split_sentences),
+    ]
+    print("\n2. growth with the input size")
+    print(f"  {'input':26} {'size':>6} {'chars':>7} {'ms':>9} {'x prev':>6} {'pieces':>6}")
+    for name, make, run in kinds:
+        previous = None
+        for size in sizes:
+            text = make(size)
+            elapsed, pieces = best_of(args.repeat, lambda text=text, run=run: run(text))
+            growth = f"{elapsed / previous:6.1f}" if previous else f"{'':6}"
+            print(f"  {name:26} {size:6d} {len(text):7d} {elapsed * 1000:9.1f} {growth} {len(pieces):6d}")
+            previous = elapsed
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
