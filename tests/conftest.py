@@ -36,6 +36,7 @@ def random_models(tmp_path_factory) -> Path:
     store = ModelStore(Settings(models_dir=root))
     for key, src in built.items():
         shutil.copytree(src, store.hf_dir(key))
+        store.write_manifest(key)
     return root
 
 
@@ -49,6 +50,7 @@ def copy_models(tmp_path_factory) -> Path:
     store = ModelStore(Settings(models_dir=root))
     for key in MODELS:
         shutil.copytree(COPY_MODEL, store.hf_dir(key))
+        store.write_manifest(key)
     return root
 
 

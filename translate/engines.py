@@ -1,7 +1,8 @@
 """Build the engine for a direction, composing backends and wrappers; load each model once.
 
 An ``Engines`` object is the per-process model cache: workers keep one for their lifetime, so
-every model is loaded once per process (after the fork), however many jobs use it.
+every model is loaded once per process (after the fork), however many jobs use it. It also says
+which model (hub id, revision, fixture) serves each hop, for the provenance of drafts.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class Engines:
         self.cache_size = cache_size
         self._models: dict[tuple[str, str], object] = {}
         self._engines: dict[tuple[Direction, str], Engine] = {}
+        self._provenance: dict[tuple[str, str], dict] = {}
         self._lock = threading.Lock()
 
     def get(self, direction: Direction, backend: str | None = None) -> Engine:
@@ -59,6 +61,16 @@ class Engines:
             if backend == "transformers" and not self.store.has_hf(hop.key):
                 raise MissingModelError(self.store.missing_message(hop.key))
 
+    def provenance(self, hop: Hop) -> dict:
+        """Which model serves ``hop`` under the configured engine: ``{"direction", "model", "revision",
+        "fixture"}`` from the manifest of the directory it is (or will be) loaded from. Read once per
+        process without loading the model, and again when the model is loaded; a directory without a
+        manifest gives revision None."""
+        key = (hop.key, self.settings.engine)
+        if key not in self._provenance:
+            self._provenance[key] = self.store.provenance(hop.key, self.store.served_dir(*key))
+        return {"direction": hop.key, **self._provenance[key]}
+
     def loaded(self) -> list[str]:
         return [f"{key}/{backend}" for key, backend in self._models]
 
@@ -75,7 +87,9 @@ class Engines:
 
     def _model(self, key: str, backend: str, cls):
         if (key, backend) not in self._models:
-            self._models[(key, backend)] = cls(self._model_dir(key, backend), self.settings)
+            model_dir = self._model_dir(key, backend)
+            self._models[(key, backend)] = cls(model_dir, self.settings)
+            self._provenance[(key, backend)] = self.store.provenance(key, model_dir)
         return self._models[(key, backend)]
 
     def _model_dir(self, key: str, backend: str):
