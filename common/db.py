@@ -7,9 +7,12 @@ in one database.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import sqlalchemy as sa
+
+_MIGRATING = threading.Lock()
 
 
 def create_engine(url: str) -> sa.Engine:
@@ -35,11 +38,12 @@ def upgrade(engine: sa.Engine, migrations: Path) -> None:
     from alembic import command
     from alembic.config import Config
 
-    config = Config()
-    config.set_main_option("script_location", str(migrations))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with _MIGRATING:  # Alembic's context is module-global: one migration at a time per process
+        config = Config()
+        config.set_main_option("script_location", str(migrations))
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
 
 
 def run_env(metadata: sa.MetaData, version_table: str) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from common.db import create_engine, upgrade
-from glossary.model import Concept, GlossaryError, Term, validate
+from glossary.model import Concept, GlossaryError, Term, from_dict, to_dict, validate
 
 metadata = sa.MetaData()
 
@@ -43,6 +43,12 @@ versions_table = sa.Table(
     sa.Column("change", sa.String(500), nullable=False),
 )
 
+snapshots_table = sa.Table(
+    "glossary_snapshots", metadata,
+    sa.Column("version", sa.Integer, sa.ForeignKey("glossary_versions.version", ondelete="CASCADE"), primary_key=True),
+    sa.Column("concepts", sa.JSON, nullable=False),
+)
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 VERSION_TABLE = "glossary_alembic_version"
 
@@ -62,9 +68,20 @@ class GlossaryStore:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(sa.func.max(versions_table.c.version))).scalar() or 0
 
-    def concepts(self) -> list[Concept]:
+    def concepts(self, version: int | None = None) -> list[Concept]:
+        """The term base now or, with ``version``, exactly as it stood at that version."""
         with self.engine.connect() as conn:
-            return self._load(conn)
+            if version is None:
+                return self._load(conn)
+            saved = conn.execute(sa.select(snapshots_table.c.concepts)
+                                 .where(snapshots_table.c.version == version)).scalar()
+            if saved is not None:
+                return [from_dict(d) for d in saved]
+            latest = conn.execute(sa.select(sa.func.max(versions_table.c.version))).scalar() or 0
+            if version == latest:  # made before snapshots were kept, and nothing changed since
+                return self._load(conn)
+        raise GlossaryError(f"glossary version {version} is not stored (the newest is {latest}); "
+                            "versions made before dragoman kept snapshots cannot be restored")
 
     def get(self, concept_id: str) -> Concept | None:
         return next((c for c in self.concepts() if c.id == concept_id), None)
@@ -127,7 +144,11 @@ class GlossaryStore:
         if rows:
             conn.execute(terms_table.insert(), rows)
 
-    @staticmethod
-    def _bump(conn: sa.Connection, change: str) -> int:
+    @classmethod
+    def _bump(cls, conn: sa.Connection, change: str) -> int:
+        """A new version, with a snapshot of the term base as this transaction leaves it."""
         result = conn.execute(versions_table.insert().values(created_at=datetime.now(UTC), change=change[:500]))
-        return int(result.inserted_primary_key[0])
+        version = int(result.inserted_primary_key[0])
+        conn.execute(snapshots_table.insert().values(version=version,
+                                                     concepts=[to_dict(c) for c in cls._load(conn)]))
+        return version

@@ -3,10 +3,9 @@
 SQL through SQLAlchemy (SQLite by default, PostgreSQL in production), schema by Alembic. Redis
 only carries messages; whatever it loses, the store still knows what is left to do.
 
-States of a target (and of the job, which follows its targets)::
-
-    queued -> translating -> draft_ready -> in_review -> approved | rejected
-    any unfinished state -> failed (with a reason) | cancelled
+Every change of a draft's state goes through ``newsroom.lifecycle`` in one transaction that
+first takes the job's row lock (``locked``) and then sets the job's state from all its drafts:
+two drafts finishing at once are serialised, and the second one settles the job.
 
 Segment results are written keyed by (draft, segment index): a task that is delivered twice
 writes the same rows again and never duplicates them.
@@ -15,6 +14,8 @@ writes the same rows again and never duplicates them.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,12 +23,30 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from common.db import create_engine, upgrade
+from newsroom.lifecycle import (
+    APPROVED,
+    CANCEL,
+    CANCELLED,
+    DRAFT_READY,
+    DRAFT_TRANSITIONS,
+    FAIL,
+    FAILED,
+    FINISH,
+    IN_REVIEW,
+    QUEUED,
+    REJECTED,
+    RETRY,
+    START,
+    STATES,
+    TRANSLATING,
+    UNFINISHED,
+    TransitionError,
+    job_state,
+    next_draft_state,
+)
 
-QUEUED, TRANSLATING, DRAFT_READY, IN_REVIEW = "queued", "translating", "draft_ready", "in_review"
-APPROVED, REJECTED, FAILED, CANCELLED = "approved", "rejected", "failed", "cancelled"
-STATES = (QUEUED, TRANSLATING, DRAFT_READY, IN_REVIEW, APPROVED, REJECTED, FAILED, CANCELLED)
-UNFINISHED = (QUEUED, TRANSLATING)
-FINAL = (APPROVED, REJECTED, FAILED, CANCELLED)
+__all__ = ["APPROVED", "CANCELLED", "DRAFT_READY", "FAILED", "IN_REVIEW", "QUEUED", "REJECTED", "STATES",
+           "TRANSLATING", "UNFINISHED", "Change", "JobStore", "SegmentRow"]
 
 metadata = sa.MetaData()
 
@@ -63,6 +82,7 @@ drafts = sa.Table(
     sa.Column("error", sa.Text, nullable=False, default=""),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.Column("models", sa.JSON, nullable=False, default=list),   # per hop: direction, model id, revision
     sa.UniqueConstraint("job_id", "target_lang"),
 )
 segments = sa.Table(
@@ -81,6 +101,19 @@ segments = sa.Table(
     sa.Column("version", sa.Integer, nullable=False, default=0),        # bumped by every review change
 )
 
+history = sa.Table(
+    "segment_history", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("draft_id", sa.String(32), sa.ForeignKey("drafts.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("idx", sa.Integer),                       # NULL: about the whole draft
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("who", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(20), nullable=False),  # start edit approve reject comment retry cancel import
+    sa.Column("old", sa.Text),
+    sa.Column("new", sa.Text),
+    sa.Column("state", sa.String(20)),                  # the draft's state after the action
+)
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 VERSION_TABLE = "jobs_alembic_version"
 
@@ -91,6 +124,22 @@ def now() -> datetime:
 
 def new_id() -> str:
     return uuid.uuid4().hex
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one lifecycle step did to a draft and its job."""
+    draft_id: str
+    job_id: str
+    draft_before: str
+    draft_after: str
+    job_before: str
+    job_after: str
+
+    @property
+    def job_settled(self) -> bool:
+        """True exactly once per run of the job: when its last unfinished draft ended."""
+        return self.job_before in UNFINISHED and self.job_after not in UNFINISHED
 
 
 @dataclass
@@ -130,7 +179,7 @@ class JobStore:
                 draft_id = draft_ids[target]
                 conn.execute(drafts.insert().values(
                     id=draft_id, job_id=job_id, target_lang=target, state=QUEUED, hops=hops, hop=0, done=0,
-                    total=len(rows), attempts=0, blocks=blocks, error="", updated_at=stamp))
+                    total=len(rows), attempts=0, blocks=blocks, error="", updated_at=stamp, models=[]))
                 if rows:
                     conn.execute(segments.insert(), [
                         {"draft_id": draft_id, "idx": r.idx, "block": r.block, "source": r.source,
@@ -204,19 +253,71 @@ class JobStore:
             query = sa.select(sa.func.coalesce(sa.func.sum(drafts.c.done), 0)).where(drafts.c.updated_at >= since)
             return int(conn.execute(query).scalar() or 0)
 
-    # --- progress -----------------------------------------------------------------------------------
+    # --- the lifecycle, under the job's lock ----------------------------------------------------------
+    @contextmanager
+    def locked(self, *, draft_id: str | None = None, job_id: str | None = None) -> Iterator[sa.Connection]:
+        """A transaction whose first statement locks the job's row (PostgreSQL: row lock; SQLite:
+        the database write lock), so state changes of one job run one after another."""
+        if job_id is not None:
+            where = jobs.c.id == job_id
+        else:
+            where = jobs.c.id == sa.select(drafts.c.job_id).where(drafts.c.id == draft_id).scalar_subquery()
+        with self.engine.begin() as conn:
+            if not conn.execute(jobs.update().where(where).values(updated_at=jobs.c.updated_at)).rowcount:
+                raise KeyError(draft_id or job_id)
+            yield conn
+
+    def apply(self, conn: sa.Connection, draft_id: str, event: str, **values) -> Change:
+        """Move a draft along the lifecycle table (TransitionError if it has no such arrow), write
+        ``values`` with it, and settle the job; inside ``locked``."""
+        row = conn.execute(sa.select(drafts.c.state, drafts.c.job_id).where(drafts.c.id == draft_id)).first()
+        if row is None:
+            raise KeyError(draft_id)
+        new = next_draft_state(row.state, event)
+        stamp = now()
+        if new in (DRAFT_READY, FAILED, CANCELLED) and row.state in UNFINISHED:
+            values.setdefault("finished_at", stamp)
+        conn.execute(drafts.update().where(drafts.c.id == draft_id).values(state=new, updated_at=stamp, **values))
+        before, after = self._settle(conn, row.job_id)
+        return Change(draft_id, row.job_id, row.state, new, before, after)
+
+    def _settle(self, conn: sa.Connection, job_id: str) -> tuple[str, str]:
+        """Set the job's state to ``job_state`` of its drafts; returns (before, after)."""
+        before = conn.execute(sa.select(jobs.c.state).where(jobs.c.id == job_id)).scalar()
+        rows = conn.execute(sa.select(drafts.c.state, drafts.c.error).where(drafts.c.job_id == job_id)).all()
+        after = job_state(r.state for r in rows)
+        values = {"state": after, "updated_at": now(),
+                  "error": "; ".join(r.error for r in rows if r.state == FAILED and r.error)[:2000]}
+        if after in UNFINISHED and before not in UNFINISHED:
+            values["callback_done"] = False  # a retried job reports again when it settles
+        conn.execute(jobs.update().where(jobs.c.id == job_id).values(**values))
+        return before, after
+
+    def log(self, conn: sa.Connection, draft_id: str, idx: int | None, who: str, action: str, old=None,
+            new=None) -> None:
+        """One history entry for one human action, with the draft's state after it."""
+        state = conn.execute(sa.select(drafts.c.state).where(drafts.c.id == draft_id)).scalar()
+        conn.execute(history.insert().values(draft_id=draft_id, idx=idx, at=now(), who=who[:200], action=action,
+                                             old=old, new=new, state=state))
+
+    # --- progress (the workers' side) ------------------------------------------------------------------
     def start(self, draft_id: str, hop: int) -> dict | None:
         """Mark a draft translating at ``hop``; None if there is nothing to do (finished, cancelled,
-        or already past that hop): the caller then acknowledges its message and stops."""
-        with self.engine.begin() as conn:
+        failed, or already past that hop): the caller then acknowledges its message and stops."""
+        with self.locked(draft_id=draft_id) as conn:
             row = conn.execute(sa.select(drafts).where(drafts.c.id == draft_id)).mappings().first()
-            if row is None or row["state"] not in UNFINISHED or row["hop"] > hop:
+            if row["state"] not in UNFINISHED or row["hop"] > hop:
                 return None
-            conn.execute(drafts.update().where(drafts.c.id == draft_id).values(
-                state=TRANSLATING, hop=hop, attempts=row["attempts"] + 1, updated_at=now()))
-            conn.execute(jobs.update().where(jobs.c.id == row["job_id"], jobs.c.state == QUEUED).values(
-                state=TRANSLATING, updated_at=now()))
+            self.apply(conn, draft_id, START, hop=hop, attempts=row["attempts"] + 1)
             return dict(row)
+
+    def record_model(self, draft_id: str, hop: int, model: dict) -> None:
+        """Say which model (id, revision) translates ``hop`` of the draft."""
+        with self.engine.begin() as conn:
+            current = conn.execute(sa.select(drafts.c.models).where(drafts.c.id == draft_id)).scalar() or []
+            models = sorted([*(m for m in current if m.get("hop") != hop), {**model, "hop": hop}],
+                            key=lambda m: m["hop"])
+            conn.execute(drafts.update().where(drafts.c.id == draft_id).values(models=models))
 
     def save_pivot(self, draft_id: str, texts: dict[int, str]) -> None:
         with self.engine.begin() as conn:
@@ -237,56 +338,53 @@ class JobStore:
             return int(done)
 
     def next_hop(self, draft_id: str, hop: int) -> None:
+        """The draft goes on to ``hop`` (it stays translating; the next message starts it)."""
         with self.engine.begin() as conn:
             conn.execute(drafts.update().where(drafts.c.id == draft_id, drafts.c.state == TRANSLATING)
-                         .values(hop=hop, state=QUEUED, updated_at=now()))
+                         .values(hop=hop, updated_at=now()))
 
-    def finish_draft(self, draft_id: str) -> bool:
-        """Mark a draft ready; returns True if this call completed the whole job (exactly once)."""
-        return self._end_draft(draft_id, DRAFT_READY)
+    def finish_draft(self, draft_id: str) -> Change | None:
+        """Mark a translating draft ready; None if it was not translating (cancelled meanwhile)."""
+        return self._worker_event(draft_id, FINISH)
 
-    def fail_draft(self, draft_id: str, reason: str) -> bool:
-        """Mark an unfinished draft failed with a reason; True if this call ended the whole job."""
-        return self._end_draft(draft_id, FAILED, reason[:2000])
+    def fail_draft(self, draft_id: str, reason: str) -> Change | None:
+        """Mark an unfinished draft failed with a reason; None if it was not unfinished."""
+        return self._worker_event(draft_id, FAIL, error=reason[:2000] or "failed")
 
-    def _end_draft(self, draft_id: str, state: str, error: str = "") -> bool:
-        values = {"state": state, "updated_at": now(), "finished_at": now()}
-        if error:
-            values["error"] = error
-        with self.engine.begin() as conn:
-            row = conn.execute(sa.select(drafts.c.job_id).where(drafts.c.id == draft_id)).first()
-            changed = conn.execute(drafts.update().where(
-                drafts.c.id == draft_id, drafts.c.state.in_(UNFINISHED)).values(**values)).rowcount
-            return bool(changed and row is not None and self._settle(conn, row.job_id))
+    def _worker_event(self, draft_id: str, event: str, **values) -> Change | None:
+        try:
+            with self.locked(draft_id=draft_id) as conn:
+                return self.apply(conn, draft_id, event, **values)
+        except TransitionError:
+            return None  # a late or redelivered message about a draft that moved on
 
-    def _settle(self, conn: sa.Connection, job_id: str) -> bool:
-        """Set the job's state from its drafts once none is unfinished; True if it changed now."""
-        states = [r.state for r in conn.execute(sa.select(drafts.c.state).where(drafts.c.job_id == job_id))]
-        if any(s in UNFINISHED for s in states):
-            return False
-        if all(s == CANCELLED for s in states):
-            new = CANCELLED
-        elif any(s == FAILED for s in states):
-            new = FAILED
-        else:
-            new = DRAFT_READY
-        errors = [r.error for r in conn.execute(sa.select(drafts.c.error).where(
-            drafts.c.job_id == job_id, drafts.c.error != ""))]
-        return bool(conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state.in_(UNFINISHED)).values(
-            state=new, error="; ".join(errors)[:2000], updated_at=now())).rowcount)
+    # --- people's actions ----------------------------------------------------------------------------
+    def cancel(self, job_id: str, who: str = "") -> bool:
+        """Cancel every draft still to be made (queued, translating or failed); False if none was."""
+        with self.locked(job_id=job_id) as conn:
+            rows = conn.execute(sa.select(drafts.c.id, drafts.c.state).where(drafts.c.job_id == job_id)).all()
+            targets = [r.id for r in rows if (r.state, CANCEL) in DRAFT_TRANSITIONS]
+            for draft_id in targets:
+                self.apply(conn, draft_id, CANCEL)
+                self.log(conn, draft_id, None, who or "system", "cancel")
+            return bool(targets)
 
-    def cancel(self, job_id: str) -> bool:
-        """Cancel what is not finished yet; False if the job was already finished."""
-        with self.engine.begin() as conn:
-            state = conn.execute(sa.select(jobs.c.state).where(jobs.c.id == job_id)).scalar()
-            if state is None:
-                raise KeyError(job_id)
-            if state not in UNFINISHED:
-                return False
-            conn.execute(drafts.update().where(drafts.c.job_id == job_id, drafts.c.state.in_(UNFINISHED))
-                         .values(state=CANCELLED, updated_at=now(), finished_at=now()))
-            conn.execute(jobs.update().where(jobs.c.id == job_id).values(state=CANCELLED, updated_at=now()))
-            return True
+    def cancel_draft(self, draft_id: str, who: str = "") -> dict:
+        """Cancel one draft still to be made (queued, translating or failed); returns the draft.
+        TransitionError for any other state, KeyError for an unknown draft."""
+        with self.locked(draft_id=draft_id) as conn:
+            self.apply(conn, draft_id, CANCEL)
+            self.log(conn, draft_id, None, who or "system", "cancel")
+        return self.draft(draft_id)
+
+    def retry(self, draft_id: str, who: str = "") -> dict:
+        """A failed draft goes back to the queue from its first hop (stored work is kept, so only
+        what is missing is translated); returns the draft. TransitionError unless it failed."""
+        with self.locked(draft_id=draft_id) as conn:
+            old_error = conn.execute(sa.select(drafts.c.error).where(drafts.c.id == draft_id)).scalar()
+            self.apply(conn, draft_id, RETRY, hop=0, error="", finished_at=None)
+            self.log(conn, draft_id, None, who or "system", "retry", old_error, None)
+            return dict(conn.execute(sa.select(drafts).where(drafts.c.id == draft_id)).mappings().first())
 
     def is_cancelled(self, draft_id: str) -> bool:
         with self.engine.connect() as conn:

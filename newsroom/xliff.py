@@ -24,7 +24,6 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 XML_SPACE = f"{{{XML_NS}}}space"
 VERSIONS = ("2.0", "2.1")
 SEGMENT_STATES = ("initial", "translated", "reviewed", "final")
-APPROVED_FLAG = "approved"
 TERM_NOTES = ("missing", "forbidden", "undecided")  # glossary report keys written as notes
 
 # Characters not allowed in XML 1.0 documents (written as <cp hex="..."/> in XLIFF 2).
@@ -45,13 +44,14 @@ def q(tag: str) -> str:
 
 # --- export ----------------------------------------------------------------------------------------
 def segment_state(segment: dict, draft_state: str | None) -> str:
-    """XLIFF state of a stored segment: no target -> initial; approved (the segment's flag or the
-    whole draft) -> final; any other target -> translated."""
+    """XLIFF state of a stored segment, from its review status: no target -> initial; approved
+    (the segment, or the whole draft) -> final; edited by a reviewer -> reviewed; else translated."""
     if segment.get("target") is None:
         return "initial"
-    if APPROVED_FLAG in (segment.get("flags") or []) or draft_state == "approved":
+    status = segment.get("status")
+    if status == "approved" or draft_state == "approved":
         return "final"
-    return "translated"
+    return "reviewed" if status == "edited" else "translated"
 
 
 def _put_text(element: etree._Element, text: str) -> None:
@@ -90,6 +90,10 @@ def export_draft(draft: dict, source_lang: str, job_id: str) -> bytes:
     root = etree.Element(q("xliff"), nsmap={None: NS}, version="2.1", srcLang=source_lang,
                          trgLang=draft["target_lang"])
     file = etree.SubElement(root, q("file"), id=f"f-{draft['id']}", original=f"job/{job_id}", canResegment="no")
+    if draft.get("models"):
+        holder = etree.SubElement(file, q("notes"))
+        for model in draft["models"]:
+            _put_text(etree.SubElement(holder, q("note"), category="model"), model_note(model))
     by_block: dict[int, list[dict]] = {}
     for seg in sorted(draft.get("segments") or [], key=lambda s: s["idx"]):
         by_block.setdefault(seg["block"], []).append(seg)
@@ -118,6 +122,12 @@ def export_draft(draft: dict, source_lang: str, job_id: str) -> bytes:
                 _put_text(space, seg["space_after"])
     indent_xml(root, leaves=(q("source"), q("target"), q("note")))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def model_note(model: dict) -> str:
+    """Which model made a hop of the draft: "hop 1 en-sq: Helsinki-NLP/opus-mt-en-sq @ <revision>"."""
+    revision = model.get("revision") or ("fixture " + model["fixture"] if model.get("fixture") else "unpinned")
+    return f"hop {model.get('hop', 0)} {model.get('direction', '?')}: {model.get('model', '?')} @ {revision}"
 
 
 # --- import ----------------------------------------------------------------------------------------

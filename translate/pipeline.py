@@ -112,8 +112,9 @@ class Run:
     (terms restored and verified, Serbian script, QA flags). ``translate_article`` strings them
     together; a queue worker calls them per chunk and per hop."""
 
-    def __init__(self, direction: Direction, glossary: list[Concept] | None = None):
-        self.direction = direction
+    def __init__(self, direction: Direction, glossary: list[Concept] | None = None,
+                 glossary_version: int | None = None):
+        self.direction, self.glossary_version = direction, glossary_version
         self.terms = TermStep(glossary, direction) if glossary else None
 
     def inputs(self, sentences: list[str]) -> list[str]:
@@ -128,7 +129,8 @@ class Run:
         for seg in segments:
             if self.terms:
                 term_result = checked[seg.source]
-                result, seg.terms = term_result.translation, term_result.report_dict()
+                result = term_result.translation
+                seg.terms = {**term_result.report_dict(), "glossary_version": self.glossary_version}
             else:
                 result = outputs[seg.source]
                 if base(direction.target) == "sr":
@@ -148,7 +150,7 @@ def translate_article(text: str, direction: Direction, engine: Engine, fmt: str 
     given; ``progress(done, total)`` is called as sentences complete."""
     validate(text, max_bytes)
     blocks, segments = segment(text, direction.source, fmt)
-    run = Run(direction, glossary)
+    run = Run(direction, glossary, glossary_version)
     unique = sorted(dict.fromkeys(s.source for s in segments), key=len)
     by_source: dict[str, list[Segment]] = {}
     for seg in segments:

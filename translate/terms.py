@@ -99,14 +99,16 @@ def _with_text(t: Translation, text: str) -> Translation:
     return Translation(text, t.score, t.truncated, t.parts)
 
 
-def load_glossary(spec: str, database_url: str) -> tuple[list[Concept], int | None]:
-    """The concepts (and store version) named by ``spec``: ``db`` for the stored glossary, ``seed``
-    for the built-in newsroom glossary, or the path of a CSV/TBX file."""
+def load_glossary(spec: str, database_url: str, version: int | None = None) -> tuple[list[Concept], int | None]:
+    """The concepts (and store version) named by ``spec``: ``db`` for the stored glossary (now, or
+    exactly as it stood at ``version``), ``seed`` for the built-in newsroom glossary, or the path
+    of a CSV/TBX file."""
     if spec == "db":
         from glossary.store import GlossaryStore
 
         store = GlossaryStore(database_url)
-        return store.concepts(), store.version()
+        version = store.version() if version is None else version
+        return (store.concepts(version) if version else []), version
     if spec == "seed":
         from glossary.seed import load_seed
 
@@ -114,3 +116,4 @@ def load_glossary(spec: str, database_url: str) -> tuple[list[Concept], int | No
     from glossary.formats import load
 
     return load(spec), None
+

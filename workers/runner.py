@@ -25,6 +25,7 @@ from translate.registry import route
 
 log = logging.getLogger("dragoman.worker")
 NEXT, DONE, SKIP, CANCELLED = "next", "done", "skip", "cancelled"
+GLOSSARY_CACHE = 8  # glossary versions a worker process keeps loaded
 
 
 @dataclass
@@ -42,14 +43,19 @@ def queue_for(direction: Direction, hop: int) -> str:
 
 
 def _glossary(job: dict, settings: Settings, cache: dict):
-    spec = job["glossary"]
+    """The concepts of the glossary version the job recorded (cached by spec and version: a job
+    submitted after a glossary change gets the new concepts, one submitted before keeps the old)."""
+    spec, version = job["glossary"], job["glossary_version"]
     if not spec:
         return None
-    if spec not in cache:
+    key = (spec, version)
+    if key not in cache:
         from translate.terms import load_glossary
 
-        cache[spec] = load_glossary(spec, settings.database_url)[0]
-    return cache[spec]
+        if len(cache) >= GLOSSARY_CACHE:
+            cache.pop(next(iter(cache)))
+        cache[key] = load_glossary(spec, settings.database_url, version)[0]
+    return cache[key]
 
 
 def run_hop(store: JobStore, engines: Engines, settings: Settings, draft_id: str, hop: int,
@@ -62,7 +68,10 @@ def run_hop(store: JobStore, engines: Engines, settings: Settings, draft_id: str
     hops = route(direction)
     last = hop >= len(hops) - 1
     engine: Engine = engines.hop(hops[hop]) if hops else IdentityEngine()
-    run = Run(direction, _glossary(job, settings, glossary_cache if glossary_cache is not None else {}))
+    if hops:
+        store.record_model(draft_id, hop, engines.provenance(hops[hop]))
+    run = Run(direction, _glossary(job, settings, glossary_cache if glossary_cache is not None else {}),
+              job["glossary_version"])
     rows = store.segments(draft_id)
     if hop == 0:
         rows = _reuse_memory(store, direction, draft_id, rows)
@@ -86,10 +95,28 @@ def run_hop(store: JobStore, engines: Engines, settings: Settings, draft_id: str
     if not last:
         store.next_hop(draft_id, hop + 1)
         return HopResult(NEXT, draft_id, hop + 1)
-    finished = store.finish_draft(draft_id)
-    if finished:
+    change = store.finish_draft(draft_id)
+    settled = bool(change and change.job_settled)
+    if settled:
         notify(store, job["id"])
-    return HopResult(DONE, draft_id, hop, finished)
+    return HopResult(DONE, draft_id, hop, settled)
+
+
+def fail_hop(store: JobStore, draft_id: str, hop: int, exc: Exception) -> None:
+    """A hop raised: fail its draft with the reason; a missing model is an expected condition
+    (its message says how to get the model), anything else is logged with its traceback."""
+    if isinstance(exc, MissingModelError):
+        log.error("draft %s hop %d failed: %s", draft_id, hop, exc)
+    else:
+        log.error("draft %s hop %d failed", draft_id, hop, exc_info=exc)
+    fail(store, draft_id, f"{exc.__class__.__name__}: {exc}")
+
+
+def fail(store: JobStore, draft_id: str, reason: str) -> None:
+    """Fail a draft that could not be made; the job reports when that settles it."""
+    change = store.fail_draft(draft_id, reason)
+    if change and change.job_settled:
+        notify(store, change.job_id)
 
 
 def _reuse_memory(store: JobStore, direction: Direction, draft_id: str, rows: list[SegmentRow]) -> list[SegmentRow]:

@@ -14,9 +14,10 @@ from sqlalchemy.exc import OperationalError
 from common.languages import Direction
 from common.settings import Settings
 from newsroom.jobs import JobStore
+from newsroom.requests import celery_priority
 from translate.engines import Engines
 from translate.registry import Hop
-from workers.runner import NEXT, queue_for, run_hop
+from workers.runner import NEXT, fail, fail_hop, queue_for, run_hop
 
 log = logging.getLogger("dragoman.worker")
 TRANSIENT = (OperationalError, RedisConnectionError, ConnectionError, TimeoutError)
@@ -59,16 +60,15 @@ def translate_hop(self, draft_id: str, hop: int) -> str:
     except TRANSIENT:
         raise
     except SoftTimeLimitExceeded:
-        store.fail_draft(draft_id, f"took longer than {state['settings'].task_soft_time_limit} s")
+        fail(store, draft_id, f"took longer than {state['settings'].task_soft_time_limit} s")
         return "failed"
     except Exception as exc:
-        log.exception("draft %s hop %d failed", draft_id, hop)
-        store.fail_draft(draft_id, f"{exc.__class__.__name__}: {exc}")
+        fail_hop(store, draft_id, hop, exc)
         return "failed"
     if result.outcome == NEXT:
         draft = store.draft(draft_id)
         job = store.job(draft["job_id"])
         direction = Direction(job["source_lang"], draft["target_lang"])
         self.app.send_task("dragoman.translate_hop", args=[draft_id, result.hop],
-                           queue=queue_for(direction, result.hop), priority=max(0, min(9, 9 - job["priority"])))
+                           queue=queue_for(direction, result.hop), priority=celery_priority(job["priority"]))
     return result.outcome

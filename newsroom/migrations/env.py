@@ -2,7 +2,7 @@
 history); see ``common.db.run_env``."""
 
 from common.db import run_env
-from newsroom import review, tm  # noqa: F401  (their tables join newsroom.jobs.metadata)
+from newsroom import tm  # noqa: F401  (its table joins newsroom.jobs.metadata)
 from newsroom.jobs import VERSION_TABLE, metadata
 
 run_env(metadata, VERSION_TABLE)

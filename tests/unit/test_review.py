@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsroom.jobs import JobStore, SegmentRow
-from newsroom.review import ConflictError, Review, ReviewError
+from newsroom.review import ConflictError, Review, ReviewError, TransitionError
 from newsroom.tm import TranslationMemory
 
 pytestmark = pytest.mark.unit
@@ -27,11 +27,23 @@ def ready(tmp_path):
     return store, Review(store, memory), memory, job_id, drafts
 
 
-def test_open_moves_draft_into_review(ready):
+def test_start_moves_draft_into_review_once(ready):
     store, review, _, job_id, drafts = ready
-    assert review.open(drafts["tr"], "ana") == "in_review"
+    assert store.job(job_id)["state"] == "draft_ready"
+    assert review.start(drafts["tr"], "ana") == "in_review"
     assert store.draft(drafts["tr"])["state"] == "in_review"
     assert store.job(job_id)["state"] == "in_review"
+    with pytest.raises(TransitionError, match="in_review cannot start review"):
+        review.start(drafts["tr"], "ana")
+    assert [(h["action"], h["state"]) for h in review.history(drafts["tr"])] == [("start", "in_review")]
+
+
+def test_reading_never_changes_state(ready):
+    store, review, _, job_id, drafts = ready
+    review.segment(drafts["tr"], 0)
+    review.history(drafts["tr"])
+    store.draft(drafts["tr"])
+    assert store.draft(drafts["tr"])["state"] == "draft_ready" and store.job(job_id)["state"] == "draft_ready"
 
 
 def test_edit_checks_version_and_rechecks_qa(ready):
@@ -41,7 +53,7 @@ def test_edit_checks_version_and_rechecks_qa(ready):
     with pytest.raises(ConflictError) as conflict:
         review.edit(drafts["tr"], 1, "Polis noktaları devraldı.", 0, "ben")
     assert conflict.value.current["target"] == "Polis 450 noktayı devraldı."
-    assert [h["action"] for h in review.history(drafts["tr"])] == ["edit", "state"]
+    assert [(h["action"], h["state"]) for h in review.history(drafts["tr"])] == [("edit", "in_review")]
 
 
 def test_approving_every_segment_approves_draft_then_job_and_fills_tm(ready):
@@ -55,8 +67,10 @@ def test_approving_every_segment_approves_draft_then_job_and_fills_tm(ready):
         "KFOR troops left Pristina.": "KFOR askerleri Priştine'den ayrıldı."}
     review.set_draft(drafts["sq"], "approved", "ana")
     assert store.job(job_id)["state"] == "approved"
-    with pytest.raises(ReviewError, match="approved"):
+    with pytest.raises(TransitionError, match="approved"):
         review.edit(drafts["sq"], 0, "x", 1, "ana")
+    assert [h["action"] for h in review.history(drafts["tr"])] == ["approve", "approve"]
+    assert review.history(drafts["tr"])[-1]["state"] == "approved"
 
 
 def test_reject_draft_and_comments(ready):
@@ -68,13 +82,32 @@ def test_reject_draft_and_comments(ready):
     assert memory.exact("en", "sq", ["KFOR troops left Pristina."]) == {}
     history = review.history(drafts["sq"])
     assert history[0]["action"] == "comment" and history[0]["idx"] == 0 and history[0]["who"] == "ana"
-    with pytest.raises(ReviewError, match="empty"):
+    with pytest.raises(ReviewError, match="needs some text"):
         review.comment(drafts["sq"], None, "  ", "ana")
 
 
 def test_unknown_draft_or_segment(ready):
     _, review, _, _, drafts = ready
     with pytest.raises(KeyError):
-        review.open("nope", "ana")
+        review.start("nope", "ana")
     with pytest.raises(KeyError):
         review.edit(drafts["tr"], 99, "x", 0, "ana")
+
+
+def test_segment_transitions_follow_the_table(ready):
+    _, review, _, _, drafts = ready
+    review.set_segment(drafts["tr"], 0, "rejected", "ana")
+    with pytest.raises(TransitionError, match="rejected cannot be rejected"):
+        review.set_segment(drafts["tr"], 0, "rejected", "ana")
+    seg = review.set_segment(drafts["tr"], 0, "approved", "ana", version=1)
+    assert seg["status"] == "approved" and seg["version"] == 2
+    with pytest.raises(ConflictError):
+        review.set_segment(drafts["tr"], 1, "approved", "ana", version=5)
+    with pytest.raises(ReviewError, match="unknown segment status"):
+        review.set_segment(drafts["tr"], 1, "final", "ana")
+
+
+def test_edit_refuses_nul(ready):
+    _, review, _, _, drafts = ready
+    with pytest.raises(ReviewError, match="NUL"):
+        review.edit(drafts["tr"], 0, "a\x00b", 0, "ana")

@@ -11,6 +11,7 @@ from lxml import etree
 from common.xml import parse_safely
 from newsroom import tmx, xliff
 from newsroom.jobs import JobStore, SegmentRow
+from newsroom.review import Review
 from translate.formats import Block
 
 pytestmark = pytest.mark.unit
@@ -37,12 +38,14 @@ def make_draft(store: JobStore, source_lang: str = "en", target: str = "sr-Cyrl"
     job_id, drafts = store.create_job(source_lang=source_lang, text=f"{first} {second}\n\n# {third}\n", fmt="markdown",
                                       targets=[(target, 1, blocks, rows)])
     draft_id = drafts[target]
+    store.start(draft_id, 0)
     store.save_segments(draft_id, [
-        SegmentRow(0, 0, first, target=TARGET_SCRIPT if first == SCRIPT else "Прво.", flags=["approved"]),
+        SegmentRow(0, 0, first, target=TARGET_SCRIPT if first == SCRIPT else "Прво."),
         SegmentRow(1, 0, second, target="Цене су порасле за 5 % < 10 %.", flags=["length_ratio", "number_mismatch"],
                    terms={"expected": ["pristina"], "found": [], "missing": ["pristina"], "forbidden": [],
                           "undecided": []}),
     ])
+    store.finish_draft(draft_id)
     return job_id, store.draft(draft_id)
 
 
@@ -84,16 +87,34 @@ def test_export_is_valid_xliff_2_1(store):
     assert b"\n  <file" in data                                                  # indented
 
 
-def test_segment_states(store):
+def test_segment_states_follow_review(store):
     job_id, draft = make_draft(store)
     root = parse(xliff.export_draft(draft, "en", job_id))
+    assert root.xpath("//x:segment/@state", namespaces=NS) == ["translated", "translated", "initial"]
+
+    review = Review(store)
+    review.set_segment(draft["id"], 0, "approved", "ana")          # as the desk and the API do it
+    review.edit(draft["id"], 1, "Цене су порасле за 5 % < 10 %!", 0, "ana")
+    draft = store.draft(draft["id"])
+    root = parse(xliff.export_draft(draft, "en", job_id))
     states = root.xpath("//x:segment/@state", namespaces=NS)
-    assert states == ["final", "translated", "initial"]
+    assert states == ["final", "reviewed", "initial"]
     assert unit(root, 2).find("x:segment/x:target", NS) is None                 # no target yet
 
     approved = {**draft, "state": "approved"}
     root = parse(xliff.export_draft(approved, "en", job_id))
     assert root.xpath("//x:segment/@state", namespaces=NS) == ["final", "final", "initial"]
+
+
+def test_file_notes_name_the_model_of_each_hop(store):
+    job_id, draft = make_draft(store)
+    store.record_model(draft["id"], 0, {"direction": "en-sr", "model": "Helsinki-NLP/opus-mt-tc-base-en-sh",
+                                        "revision": "abc123", "fixture": None})
+    data = xliff.export_draft(store.draft(draft["id"]), "en", job_id)
+    notes = parse(data).xpath("/x:xliff/x:file/x:notes/x:note", namespaces=NS)
+    assert [(n.get("category"), n.text) for n in notes] == [
+        ("model", "hop 0 en-sr: Helsinki-NLP/opus-mt-tc-base-en-sh @ abc123")]
+    assert xliff.validate(data) == []
 
 
 def test_notes_carry_flags_and_glossary_report(store):
