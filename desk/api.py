@@ -1,4 +1,6 @@
-"""The HTTP API: submit articles, follow jobs, read drafts; a LibreTranslate-compatible ``/translate``.
+"""The HTTP API: submit articles, follow jobs, read and review drafts; a LibreTranslate-compatible
+``/translate``. Routes only: the checks of an article request are ``newsroom.requests``', the
+service behind the routes is ``desk.api_desk.Desk`` and, for review, ``desk.api_review.Reviewing``.
 
     uvicorn desk.api:create_app --factory --host 0.0.0.0 --port 8000
 
@@ -8,7 +10,9 @@ the embedded dispatcher runs it in this process.
 
 Every endpoint but ``/health``, ``/metrics``, ``/languages`` and the docs needs an API key
 (``Authorization: Bearer <key>`` or ``X-API-Key: <key>``) unless ``DRAGOMAN_AUTH_REQUIRED=false``.
-Errors are always JSON: ``{"error": "<message>", "status": <code>}``.
+Reading needs a submitter key, review actions a reviewer key. Errors are always JSON:
+``{"error": "<message>", "status": <code>}`` (a 409 of the review adds the draft's ``state`` and,
+for a segment, the ``current`` segment).
 """
 
 from __future__ import annotations
@@ -18,8 +22,7 @@ from typing import Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse
-from pydantic import ValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -27,15 +30,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from common.languages import LANGUAGES, NAMES, LanguageError, normalize
 from common.settings import Settings, get_settings
 from desk.api_desk import (
-    JOB_BODY_DOC,
-    TRANSLATE_BODY_DOC,
     Admin,
     ApiError,
     BodyLimit,
     Desk,
-    JobRequest,
     KeyRequest,
     PresentedKey,
+    Reviewer,
     Submitter,
     draft_view,
     error_response,
@@ -43,10 +44,18 @@ from desk.api_desk import (
     job_view,
     key_view,
 )
+from desk.api_docs import (
+    IMPORT_BODY_DOC,
+    JOB_BODY_DOC,
+    REVIEW_BODY_DOC,
+    SEGMENT_BODY_DOC,
+    TRANSLATE_BODY_DOC,
+)
+from desk.api_review import Reviewing
 from desk.keys import ROLES, SUBMITTER
 from newsroom.jobs import STATES
+from newsroom.requests import MALFORMED, RequestError
 from translate import formats
-from translate.pipeline import ArticleError, decode
 from workers.service import JobService
 
 log = logging.getLogger("dragoman.api")
@@ -59,33 +68,43 @@ async def _json_body(request: Request) -> Any:
         raise ApiError(400, "the request body is not valid JSON") from exc
 
 
+def _content_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
 def _is_form(request: Request) -> bool:
-    ctype = request.headers.get("content-type", "").lower()
-    return ctype.startswith(("multipart/form-data", "application/x-www-form-urlencoded"))
+    return _content_type(request) in ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
-async def _upload_fields(request: Request, desk: Desk) -> tuple[dict[str, Any], str | None]:
-    """The fields of a multipart job submission, the article decoded; and the format its name implies."""
+async def _job_fields(request: Request) -> tuple[Any, str]:
+    """The fields of a job submission (JSON, a form, or a form with the article as ``file``, kept as
+    bytes for ``prepare`` to decode) and the format to assume when none is given."""
+    if not _is_form(request):
+        fields = await _json_body(request)
+        if not isinstance(fields, dict):
+            raise RequestError(MALFORMED, "the request body must be a JSON object")
+        return fields, "markdown"
     form = await request.form()
     fields: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str) and k != "file"}
+    targets = [v for v in form.getlist("targets") if isinstance(v, str)]
+    if len(targets) > 1:
+        fields["targets"] = targets
     upload = form.get("file")
-    fmt = None
     if isinstance(upload, UploadFile):
-        data = await upload.read()
-        limit = desk.settings.max_article_bytes
-        if len(data) > limit:
-            raise ApiError(413, f"the article is {len(data)} bytes; the limit is {limit} bytes "
-                                "(split it, or raise DRAGOMAN_MAX_ARTICLE_BYTES)")
-        try:
-            fields["text"] = decode(data)
-        except ArticleError as exc:
-            raise ApiError(400, str(exc)) from exc
-        fmt = formats.format_for(upload.filename)
-    elif isinstance(upload, str):
+        fields["text"] = await upload.read()
+        return fields, formats.format_for(upload.filename)
+    if isinstance(upload, str):
         fields["text"] = upload
-    if fields.get("format"):
-        fmt = None  # an explicit format wins over the file name
-    return fields, fmt
+    return fields, "markdown"
+
+
+async def _xliff_body(request: Request) -> bytes:
+    if _content_type(request) == "multipart/form-data":
+        upload = (await request.form()).get("file")
+        if not isinstance(upload, UploadFile):
+            raise ApiError(400, "send the XLIFF file as the multipart field file")
+        return await upload.read()
+    return await request.body()
 
 
 # --- the application -------------------------------------------------------------------------------------
@@ -94,6 +113,7 @@ def create_app(settings: Settings | None = None, service: JobService | None = No
         settings = service.settings if service is not None else get_settings()
     service = service or JobService(settings)
     desk = Desk(settings, service)
+    reviewing = Reviewing(desk)
 
     app = FastAPI(
         title="dragoman",
@@ -101,12 +121,16 @@ def create_app(settings: Settings | None = None, service: JobService | None = No
         description=__doc__,
         version="0.1.0",
     )
-    app.state.desk = desk
+    app.state.desk, app.state.reviewing = desk, reviewing
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.message, exc.headers)
+        return error_response(exc.status, exc.message, exc.headers, exc.extra)
+
+    @app.exception_handler(RequestError)
+    async def _refused(_request: Request, exc: RequestError) -> JSONResponse:
+        return error_response(exc.status, exc.message)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -125,18 +149,8 @@ def create_app(settings: Settings | None = None, service: JobService | None = No
     @app.post("/jobs", status_code=201, tags=["jobs"], openapi_extra=JOB_BODY_DOC,
               summary="Submit an article (JSON, or a multipart file upload)")
     async def submit_job(request: Request, who: Submitter) -> JSONResponse:
-        fmt = None
-        if _is_form(request):
-            fields, fmt = await _upload_fields(request, desk)
-        else:
-            fields = await _json_body(request)
-        if fmt and isinstance(fields, dict) and not fields.get("format"):
-            fields = {**fields, "format": fmt}
-        try:
-            req = JobRequest.model_validate(fields)
-        except ValidationError as exc:
-            raise RequestValidationError(exc.errors()) from exc
-        job = await run_in_threadpool(desk.submit, req, who)
+        fields, default_format = await _job_fields(request)
+        job = await run_in_threadpool(desk.submit, fields, who, default_format)
         return JSONResponse(job_view(job), status_code=201)
 
     @app.get("/jobs/{job_id}", tags=["jobs"], summary="A job, its drafts and their progress")
@@ -165,6 +179,34 @@ def create_app(settings: Settings | None = None, service: JobService | None = No
     @app.get("/drafts/{draft_id}", tags=["jobs"], summary="A draft: its segments and, once ready, the article")
     def get_draft(draft_id: str, _who: Submitter) -> dict:
         return draft_view(desk.draft(draft_id))
+
+    # --- review -------------------------------------------------------------------------------------
+    @app.post("/drafts/{draft_id}/review", tags=["review"], openapi_extra=REVIEW_BODY_DOC,
+              summary="Start review of, approve, reject, retry or cancel a draft (409 with its state if refused)")
+    async def review_draft(draft_id: str, request: Request, who: Reviewer) -> dict:
+        body = await _json_body(request)
+        if not isinstance(body, dict):
+            raise ApiError(400, 'send a JSON object: {"action": "start|approve|reject|retry|cancel"}')
+        return await run_in_threadpool(reviewing.act, draft_id, body.get("action"), who.name)
+
+    @app.patch("/drafts/{draft_id}/segments/{index}", tags=["review"], openapi_extra=SEGMENT_BODY_DOC,
+               summary="Edit a segment and/or approve or reject it (409 with the current segment on a conflict)")
+    async def change_segment(draft_id: str, index: int, request: Request, who: Reviewer) -> dict:
+        body = await _json_body(request)
+        return await run_in_threadpool(reviewing.change_segment, draft_id, index, body, who.name)
+
+    @app.get("/drafts/{draft_id}/export", tags=["review"], response_class=Response,
+             summary="The translated draft as txt, md, html or XLIFF (409 while it is not translated)")
+    def export_draft(draft_id: str, _who: Submitter,
+                     format: str = Query("md", description="txt, md, html or xliff.")) -> Response:
+        body, media, name = reviewing.export(draft_id, format)
+        return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @app.post("/drafts/{draft_id}/import", tags=["review"], openapi_extra=IMPORT_BODY_DOC,
+              summary="Apply an edited XLIFF file: the number of segments applied and the problems")
+    async def import_draft(draft_id: str, request: Request, who: Reviewer) -> dict:
+        data = await _xliff_body(request)
+        return await run_in_threadpool(reviewing.import_xliff, draft_id, data, who.name)
 
     # --- LibreTranslate-compatible -------------------------------------------------------------------
     @app.post("/translate", tags=["libretranslate"], openapi_extra=TRANSLATE_BODY_DOC,
@@ -224,7 +266,7 @@ def create_app(settings: Settings | None = None, service: JobService | None = No
     from desk.web import STATIC
     from desk.web import router as web_router
 
-    app.include_router(web_router(desk))
+    app.include_router(web_router(desk, reviewing))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     return app

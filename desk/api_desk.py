@@ -17,16 +17,13 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Request, Security
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
-from common.languages import LanguageError, normalize
 from common.settings import Settings
-from desk.keys import ADMIN, MAX_NAME, SUBMITTER, KeyStore, allows, hash_key
-from glossary.model import GlossaryError
+from desk.keys import ADMIN, MAX_NAME, REVIEWER, SUBMITTER, KeyStore, allows, hash_key
 from newsroom.jobs import APPROVED, DRAFT_READY, IN_REVIEW, REJECTED, STATES, UNFINISHED
+from newsroom.requests import MALFORMED, ArticleRequest, RequestError, parse_targets, prepare
 from translate import formats
-from translate.detect import DetectionError, detect
-from translate.pipeline import ArticleError
 from workers.service import JobService
 
 log = logging.getLogger("dragoman.api")
@@ -35,76 +32,33 @@ RATE_WINDOW = 60.0          # seconds of the sliding rate-limit window
 TRANSLATE_TIMEOUT = 120.0   # seconds /translate waits for the workers before answering 504
 TRANSLATE_POLL = 0.2        # seconds between looks at the store while waiting
 TRANSLATE_PRIORITY = 8      # someone is waiting for a /translate answer: ahead of ordinary jobs
+LIBRETRANSLATE_ERROR = 400  # LibreTranslate answers every refused request with 400
 RENDERED = (DRAFT_READY, IN_REVIEW, APPROVED, REJECTED)
 CELERY_PRIORITY_SEP = "\x06\x16"  # Celery's Redis transport names priority queues "<queue>\x06\x16<n>"
-GLOSSARIES = ("", "db", "seed")  # file paths are not accepted over HTTP: they would read the server's disk
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
+    """An answer other than 2xx: ``{"error": message, "status": status, **extra}``."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None, extra: dict | None = None):
         super().__init__(message)
-        self.status, self.message, self.headers = status, message, headers or {}
+        self.status, self.message, self.headers, self.extra = status, message, headers or {}, extra or {}
+
+    @classmethod
+    def refused(cls, exc: RequestError, status: int | None = None) -> ApiError:
+        """A request ``newsroom.requests`` refused, with the status of its kind (or ``status``)."""
+        return cls(status or exc.status, exc.message)
 
 
-def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
+def error_response(status: int, message: str, headers: dict[str, str] | None = None,
+                   extra: dict | None = None) -> JSONResponse:
+    return JSONResponse({"error": message, "status": status, **(extra or {})}, status_code=status, headers=headers)
 
 
 # --- request bodies -----------------------------------------------------------------------------------
-class JobRequest(BaseModel):
-    text: str = Field(description="The article (Markdown or plain text).")
-    targets: list[str] | str = Field(description='Target languages: a list, or a comma-separated string "tr,sq".')
-    source: str | None = Field(None, description='Source language; omitted, empty or "auto": detected.')
-    format: Literal["markdown", "text"] = "markdown"
-    glossary: Literal["", "db", "seed"] = Field("", description='"db": the stored glossary; "seed": the '
-                                                 "built-in newsroom glossary; empty: none.")
-    priority: int = Field(5, ge=0, le=9, description="0 lowest ... 9 most urgent.")
-    callback_url: str = Field("", max_length=2000, description="POSTed the finished job, once.")
-
-    @field_validator("callback_url")
-    @classmethod
-    def _http_only(cls, value: str) -> str:
-        if value and not value.lower().startswith(("http://", "https://")):
-            raise ValueError("callback_url must be an http:// or https:// URL")
-        return value
-
-
 class KeyRequest(BaseModel):
     name: str = Field(min_length=1, max_length=MAX_NAME, description="Who or what uses the key.")
     role: Literal["submitter", "reviewer", "admin"]
-
-
-_UPLOAD_SCHEMA = {
-    "type": "object",
-    "required": ["file", "targets"],
-    "properties": {
-        "file": {"type": "string", "format": "binary", "description": "UTF-8 article; .md is Markdown."},
-        "targets": {"type": "string", "example": "tr,sq"},
-        "source": {"type": "string"},
-        "format": {"type": "string", "enum": ["markdown", "text"]},
-        "glossary": {"type": "string", "enum": list(GLOSSARIES)},
-        "priority": {"type": "integer", "minimum": 0, "maximum": 9},
-        "callback_url": {"type": "string"},
-    },
-}
-_TRANSLATE_SCHEMA = {
-    "type": "object",
-    "required": ["q", "target"],
-    "properties": {
-        "q": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
-        "source": {"type": "string", "default": "auto"},
-        "target": {"type": "string"},
-        "format": {"type": "string", "enum": ["text", "html"], "default": "text"},
-        "api_key": {"type": "string"},
-    },
-}
-JOB_BODY_DOC = {"requestBody": {"required": True, "content": {
-    "application/json": {"schema": JobRequest.model_json_schema()},
-    "multipart/form-data": {"schema": _UPLOAD_SCHEMA}}}}
-TRANSLATE_BODY_DOC = {"requestBody": {"required": True, "content": {
-    "application/json": {"schema": _TRANSLATE_SCHEMA},
-    "application/x-www-form-urlencoded": {"schema": _TRANSLATE_SCHEMA},
-    "multipart/form-data": {"schema": _TRANSLATE_SCHEMA}}}}
 
 
 # --- limits -------------------------------------------------------------------------------------------
@@ -218,6 +172,7 @@ def require(role: str):
 
 
 Submitter = Annotated[Principal, Depends(require(SUBMITTER))]
+Reviewer = Annotated[Principal, Depends(require(REVIEWER))]
 Admin = Annotated[Principal, Depends(require(ADMIN))]
 
 
@@ -260,30 +215,10 @@ class Desk:
         return principal
 
     # --- jobs ---------------------------------------------------------------------------------------------
-    def submit(self, req: JobRequest, who: Principal) -> dict:
-        self.check_size(req.text, 413)
-        source = None if not req.source or req.source.strip().lower() == "auto" else req.source
-        try:
-            return self.service.submit(req.text, req.targets, source, req.format, req.glossary,
-                                       req.priority, req.callback_url, who.name[:MAX_NAME])
-        except DetectionError as exc:
-            raise ApiError(400, _detection_message(exc)) from exc
-        except ArticleError as exc:
-            raise ApiError(400, str(exc)) from exc
-        except (LanguageError, GlossaryError) as exc:
-            raise ApiError(422, str(exc)) from exc
-        except ValueError as exc:  # priority, format
-            raise ApiError(422, str(exc)) from exc
-
-    def check_size(self, text: str, status: int) -> None:
-        try:
-            size = len(text.encode("utf-8"))
-        except UnicodeEncodeError as exc:
-            raise ApiError(400, "the text contains invalid characters (unpaired surrogates)") from exc
-        limit = self.settings.max_article_bytes
-        if size > limit:
-            raise ApiError(status, f"the article is {size} bytes; the limit is {limit} bytes "
-                                   "(split it, or raise DRAGOMAN_MAX_ARTICLE_BYTES)")
+    def submit(self, fields: Any, who: Principal, default_format: str = "markdown") -> dict:
+        """Prepare (``newsroom.requests``) and submit a job; RequestError for a refused request."""
+        request = prepare(fields, self.settings, default_format=default_format)
+        return self.service.submit(request, submitted_by=who.name[:MAX_NAME])
 
     def job(self, job_id: str) -> dict:
         job = self.store.job(job_id)
@@ -309,72 +244,37 @@ class Desk:
 
     # --- LibreTranslate --------------------------------------------------------------------------------
     def translate(self, fields: dict[str, Any], who: Principal) -> dict:
-        q = fields.get("q")
-        if q is None or q == "" or q == []:
-            raise ApiError(400, "Invalid request: missing q parameter")
-        batch = not isinstance(q, str)
-        items = list(q) if batch else [q]
-        if not all(isinstance(item, str) for item in items):
-            raise ApiError(400, "Invalid request: q must be a string or a list of strings")
-        target = fields.get("target")
-        if not target or not isinstance(target, str):
-            raise ApiError(400, "Invalid request: missing target parameter")
-        fmt = fields.get("format") or "text"
-        if fmt not in ("text", "html"):
-            raise ApiError(400, f"Invalid request: format must be text or html, not {fmt!r}")
-        source = fields.get("source") or "auto"
-        if not isinstance(source, str):
-            raise ApiError(400, "Invalid request: source must be a string")
-        self.check_size("".join(items), 400)
-        script = self.settings.serbian_script
+        """Translate ``q`` (a string or a list) and wait; every refusal is 400, as LibreTranslate answers."""
         try:
-            target_tag = normalize(target, script)
-            auto = source.strip().lower() == "auto"
-            sources = self._detect(items) if auto else [(normalize(source, script), None)] * len(items)
-        except DetectionError as exc:
-            raise ApiError(400, _detection_message(exc)) from exc
-        except LanguageError as exc:
-            raise ApiError(400, str(exc)) from exc
-
-        job_ids: dict[int, str] = {}
-        try:
-            for i, (item, (src, _)) in enumerate(zip(items, sources, strict=True)):
-                if item.strip() and src != target_tag:
-                    job = self.service.submit(item, [target_tag], src, "text", priority=TRANSLATE_PRIORITY,
-                                              submitted_by=who.name[:MAX_NAME])
-                    job_ids[i] = job["id"]
-        except (ArticleError, LanguageError, DetectionError) as exc:
-            for job_id in job_ids.values():
-                self.service.cancel(job_id)
-            raise ApiError(400, str(exc)) from exc
+            items, batch, lt_fields = _libretranslate(fields)
+            requests = self._prepare_items(items, lt_fields)
+        except RequestError as exc:
+            raise ApiError.refused(exc, LIBRETRANSLATE_ERROR) from exc
+        job_ids = {i: self.service.submit(r, submitted_by=who.name[:MAX_NAME])["id"]
+                   for i, r in enumerate(requests) if r is not None and r.targets}
         finished = self._wait(list(job_ids.values()))
         out = list(items)
         for i, job_id in job_ids.items():
-            job = finished[job_id]
-            draft = job["drafts"][0]
+            draft = finished[job_id]["drafts"][0]
             if draft["state"] not in RENDERED:
-                reason = draft["error"] or job["error"] or draft["state"]
+                reason = draft["error"] or finished[job_id]["error"] or draft["state"]
                 raise ApiError(500, f"translation failed: {reason}")
             text = render_draft(self.draft(draft["id"]))
             out[i] = text if items[i].endswith("\n") else text.removesuffix("\n")
         result: dict[str, Any] = {"translatedText": out if batch else out[0]}
-        if auto:
-            detected = [{"confidence": round((conf or 0) * 100, 1), "language": src} for src, conf in sources]
+        if lt_fields["source"].strip().lower() == "auto":
+            detected = [{"confidence": round((r.confidence or 0) * 100, 1) if r else 0.0,
+                         "language": r.source if r else None} for r in requests]
             result["detectedLanguage"] = detected if batch else detected[0]
         return result
 
-    def _detect(self, items: list[str]) -> list[tuple[str, float | None]]:
-        """The language of each item; items too short to tell take the language of all of them."""
-        found: list[tuple[str, float] | None] = []
-        for item in items:
-            try:
-                found.append(detect(item))
-            except DetectionError:
-                found.append(None)
-        if any(f is None for f in found):
-            whole = detect("\n".join(items))  # raises DetectionError: the caller answers 400
-            found = [f or whole for f in found]
-        return found  # type: ignore[return-value]
+    def _prepare_items(self, items: list[str], fields: dict[str, Any]) -> list[ArticleRequest | None]:
+        """Each item that has text, as a request of its own (None for blank items); an item too short
+        to tell its language takes the language of all of them."""
+        parse_targets(fields["targets"], self.settings.serbian_script)  # checked even when every item is blank
+        whole = "\n".join(items)
+        return [prepare({**fields, "text": item}, self.settings, detect_from=whole, same_language_ok=True)
+                if item.strip() else None for item in items]
 
     def _wait(self, job_ids: list[str]) -> dict[str, dict]:
         if not job_ids:
@@ -471,8 +371,28 @@ def desk_of(request: Request) -> Desk:
     return request.app.state.desk
 
 
-def _detection_message(exc: DetectionError) -> str:
-    return str(exc).replace("give it with --from", 'give it as "source"')
+def _libretranslate(fields: Any) -> tuple[list[str], bool, dict[str, Any]]:
+    """The items of a LibreTranslate request, whether it was a batch, and the request's fields under
+    dragoman's names (the checks themselves are ``newsroom.requests``')."""
+    if not isinstance(fields, dict):
+        raise RequestError(MALFORMED, "Invalid request: the body must be a JSON object")
+    q = fields.get("q")
+    if q is None or q == "" or q == []:
+        raise RequestError(MALFORMED, "Invalid request: missing q parameter")
+    batch = not isinstance(q, str)
+    items = list(q) if batch and isinstance(q, list) else [q]
+    if not all(isinstance(item, str) for item in items):
+        raise RequestError(MALFORMED, "Invalid request: q must be a string or a list of strings")
+    target = fields.get("target")
+    if not target or not isinstance(target, str):
+        raise RequestError(MALFORMED, "Invalid request: missing target parameter")
+    fmt = fields.get("format") or "text"
+    if fmt not in ("text", "html"):
+        raise RequestError(MALFORMED, f"Invalid request: format must be text or html, not {fmt!r}")
+    source = fields.get("source") or "auto"
+    if not isinstance(source, str):
+        raise RequestError(MALFORMED, "Invalid request: source must be a string")
+    return items, batch, {"source": source, "targets": target, "format": "text", "priority": TRANSLATE_PRIORITY}
 
 
 def _glob_escape(text: str) -> str:
@@ -494,7 +414,8 @@ def iso(value: datetime | None) -> str | None:
 
 def job_view(job: dict) -> dict:
     drafts = [{"id": d["id"], "target": d["target_lang"], "state": d["state"], "done": d["done"],
-               "total": d["total"], "hop": d["hop"], "hops": d["hops"], "error": d["error"]} for d in job["drafts"]]
+               "total": d["total"], "hop": d["hop"], "hops": d["hops"], "error": d["error"],
+               "models": d.get("models") or []} for d in job["drafts"]]
     return {"id": job["id"], "state": job["state"], "source": job["source_lang"],
             "targets": [d["target"] for d in drafts], "format": job["format"], "glossary": job["glossary"],
             "glossary_version": job["glossary_version"], "priority": job["priority"],
@@ -514,15 +435,19 @@ def render_draft(draft: dict) -> str:
     return formats.render_stored(draft)
 
 
+def segment_view(seg: dict) -> dict:
+    return {"index": seg["idx"], "block": seg["block"], "source": seg["source"], "target": seg["target"],
+            "flags": seg["flags"] or [], "score": seg["score"], "terms": seg["terms"], "status": seg["status"],
+            "version": seg["version"]}
+
+
 def draft_view(draft: dict) -> dict:
     return {"id": draft["id"], "job_id": draft["job_id"], "target": draft["target_lang"], "state": draft["state"],
             "done": draft["done"], "total": draft["total"], "hop": draft["hop"], "hops": draft["hops"],
             "error": draft["error"], "updated_at": iso(draft["updated_at"]),
-            "finished_at": iso(draft["finished_at"]),
+            "finished_at": iso(draft["finished_at"]), "models": draft.get("models") or [],
             "text": render_draft(draft) if draft["state"] in RENDERED else None,
-            "segments": [{"index": s["idx"], "block": s["block"], "source": s["source"], "target": s["target"],
-                          "flags": s["flags"] or [], "score": s["score"], "terms": s["terms"]}
-                         for s in draft["segments"]]}
+            "segments": [segment_view(s) for s in draft["segments"]]}
 
 
 def key_view(record: dict) -> dict:

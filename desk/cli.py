@@ -2,7 +2,9 @@
 (``DRAGOMAN_*`` variables); options given here override them for one run.
 
 Exit codes: 0 done; 2 bad usage or unknown language; 3 the article cannot be read or translated
-(empty, not UTF-8, binary, too large); 4 a model is missing; 1 anything unexpected.
+(empty, not UTF-8, binary, too large) or its glossary cannot be loaded; 4 a model is missing; 5 a job
+or draft failed (``submit --wait``, ``retry``); 1 anything unexpected. An article is checked by
+``newsroom.requests`` like every other way in: the same input gets the same message.
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ from pathlib import Path
 
 import click
 
-from common.languages import LANGUAGES, NAMES, Direction, LanguageError, normalize, parse_list
+from common.languages import LANGUAGES, NAMES, Direction
 from common.settings import Settings
-from translate.detect import DetectionError, detect
+from newsroom.requests import EXIT_INPUT, EXIT_USAGE
 from translate.models import ConversionUnavailable, MissingModelError, ModelStore
 from translate.registry import MODELS, route
 
-EXIT_USAGE, EXIT_INPUT, EXIT_MODEL = 2, 3, 4
+EXIT_MODEL = 4  # EXIT_USAGE (2) and EXIT_INPUT (3) come with the request checks: newsroom.requests
 PROGRESS_MIN = 32  # sentences: show a progress bar from this many on
 
 
@@ -59,54 +61,27 @@ def cli(ctx: click.Context, models_dir: Path | None) -> None:
 @click.pass_context
 def translate(ctx, source, from_, to, engine, fmt, out, beam, glossary_spec, quiet) -> None:
     """Translate an article FILE (or - for standard input)."""
+    from desk.cli_jobs import read_request
     from translate.engines import Engines
-    from translate.formats import format_for
-    from translate.pipeline import ArticleError, decode, translate_article, validate
+    from translate.pipeline import ArticleError, translate_article
 
     settings: Settings = settings_from(ctx)
     updates = {k: v for k, v in {"engine": engine, "beam_size": beam}.items() if v}
     settings = settings.model_copy(update=updates) if updates else settings
     name = getattr(source, "name", "-")
-    fmt = fmt or format_for(None if name in ("-", "<stdin>") else name)
-    try:
-        data = source.read(settings.max_article_bytes + 1)
-        if len(data) > settings.max_article_bytes:
-            raise ArticleError(f"the article is larger than the limit of {settings.max_article_bytes:,} "
-                               "bytes (split it, or raise DRAGOMAN_MAX_ARTICLE_BYTES)")
-        text = decode(data)
-        validate(text, settings.max_article_bytes)
-        targets = parse_list(to, settings.serbian_script)
-        if from_:
-            src = normalize(from_, settings.serbian_script)
-        else:
-            src, confidence = detect(text)
-            if not quiet:
-                click.echo(f"detected source language: {src} ({NAMES[src]}, confidence {confidence})",
-                           err=True)
-        directions = [Direction(src, t) for t in targets if t != src]
-        if not directions:
-            raise LanguageError(f"every target is the source language ({src}): nothing to translate")
-    except (LanguageError, DetectionError) as exc:
-        fail(str(exc), EXIT_USAGE)
-    except ArticleError as exc:
-        fail(f"{name}: {exc}", EXIT_INPUT)
-
-    glossary, version = None, None
-    glossary_spec = glossary_spec or settings.glossary
-    if glossary_spec:
-        from glossary.model import GlossaryError
-        from translate.terms import load_glossary
-
-        try:
-            glossary, version = load_glossary(glossary_spec, settings.database_url)
-        except (GlossaryError, OSError) as exc:
-            fail(f"glossary {glossary_spec}: {exc}", EXIT_INPUT)
+    request = read_request(source, settings, targets=to, source=from_, format=fmt,
+                           glossary=glossary_spec or settings.glossary)
+    if request.detected and not quiet:
+        click.echo(f"detected source language: {request.source} ({NAMES[request.source]}, confidence "
+                   f"{request.confidence})", err=True)
+    directions, fmt = request.directions, request.format
+    glossary, version = list(request.concepts) or None, request.glossary_version
     engines = Engines(settings)
     try:
         for direction in directions:
             engines.check(direction)
         for direction in directions:
-            draft = translate_article(text, direction, engines.get(direction), fmt,
+            draft = translate_article(request.text, direction, engines.get(direction), fmt,
                                       progress=None if quiet else _progress_bar(direction),
                                       max_bytes=settings.max_article_bytes, glossary=glossary,
                                       glossary_version=version, chunk=settings.chunk_sentences)
@@ -180,7 +155,7 @@ def languages() -> None:
 
 @cli.group()
 def models() -> None:
-    """Download, convert and list the MarianMT models."""
+    """Download, convert, list and verify the MarianMT models."""
 
 
 def _keys(keys: tuple[str, ...]) -> list[str]:
@@ -190,41 +165,69 @@ def _keys(keys: tuple[str, ...]) -> list[str]:
     return list(keys) or list(MODELS)
 
 
+def _pin(st, change: str | None) -> str:
+    """What `models list` says about a model's manifest: revision, quantization, fixture."""
+    if st.state == "missing":
+        return ""
+    parts = [f"revision {st.revision[:12]}" if st.revision else ""] if st.manifest else ["no manifest"]
+    parts += [f"quantization {st.quantization}" if st.quantization else "",
+              f"[fixture: {st.fixture}]" if st.fixture else "",
+              f"(reconvert: {change})" if change else ""]
+    return "  " + "  ".join(p for p in parts if p)
+
+
 @models.command("list")
 @click.pass_context
 def models_list(ctx) -> None:
-    """Show each direction's model as converted, present or missing."""
+    """Show each direction's model as converted, present or missing, with its pinned revision."""
     store = ModelStore(settings_from(ctx))
     for st in store.statuses():
-        extra = f"  [fixture: {st.fixture}]" if st.fixture else ""
-        click.echo(f"{st.key:6} {st.state:9} {st.model_id}  {st.path}{extra}")
+        change = store.conversion_change(st.key) if st.state == "converted" else None
+        click.echo(f"{st.key:6} {st.state:9} {st.model_id}  {st.path}{_pin(st, change)}".rstrip())
 
 
 @models.command("pull")
 @click.argument("keys", nargs=-1)
+@click.option("--revision", metavar="REV", help="Branch, tag or commit to pull (one KEY only; default main).")
 @click.option("--convert/--no-convert", default=True, help="Convert for CTranslate2 after download.")
 @click.pass_context
-def models_pull(ctx, keys, convert) -> None:
-    """Download models from the Hugging Face hub (all directions unless KEYS are given)."""
+def models_pull(ctx, keys, revision, convert) -> None:
+    """Download models from the Hugging Face hub (all directions unless KEYS are given), pinned to
+    the commit they come from."""
+    if revision and len(keys) != 1:
+        fail("--revision pins one model: name exactly one direction, e.g. `models pull en-tr --revision REV`",
+             EXIT_USAGE)
     store = ModelStore(settings_from(ctx))
     for key in _keys(keys):
         try:
             click.echo(f"{key}: downloading {store.spec(key).model_id} ...", err=True)
-            click.echo(f"{key}: {store.pull(key)}")
+            path = store.pull(key, revision)
+            pinned = store.manifest(key)
+            click.echo(f"{key}: {path} (revision {pinned.revision if pinned and pinned.revision else 'unknown'})")
             if convert:
-                click.echo(f"{key}: converted {store.convert(key, force=True)}")
+                _convert(store, key, None, force=False)
         except MissingModelError as exc:
             fail(str(exc), EXIT_MODEL)
         except ConversionUnavailable as exc:
             click.echo(f"{key}: downloaded; not converted: {exc}", err=True)
 
 
+def _convert(store: ModelStore, key: str, quantization: str | None, force: bool) -> None:
+    change = "forced" if force else store.conversion_change(key, quantization)
+    if change is None:
+        click.echo(f"{key}: {store.ct2_dir(key)} is up to date (kept)")
+        return
+    click.echo(f"{key}: converted {store.convert(key, quantization, force=True)} ({change})")
+
+
 @models.command("convert")
 @click.argument("keys", nargs=-1)
 @click.option("--quantization", help="Stored weight type (default DRAGOMAN_CT2_QUANTIZATION).")
+@click.option("--force", is_flag=True, help="Convert even when the conversion is up to date.")
 @click.pass_context
-def models_convert(ctx, keys, quantization) -> None:
-    """Convert downloaded models to CTranslate2 (needs the torch extra)."""
+def models_convert(ctx, keys, quantization, force) -> None:
+    """Convert downloaded models to CTranslate2 (needs the torch extra). A conversion is kept while
+    its quantization and the source model's revision match; otherwise it is made again."""
     store = ModelStore(settings_from(ctx))
     for key in _keys(keys):
         if not store.has_hf(key):
@@ -232,9 +235,31 @@ def models_convert(ctx, keys, quantization) -> None:
                 fail(store.missing_message(key), EXIT_MODEL)
             continue
         try:
-            click.echo(f"{key}: {store.convert(key, quantization, force=True)}")
+            _convert(store, key, quantization, force)
         except (MissingModelError, ConversionUnavailable) as exc:
             fail(str(exc), EXIT_MODEL)
+
+
+@models.command("verify")
+@click.argument("keys", nargs=-1)
+@click.pass_context
+def models_verify(ctx, keys) -> None:
+    """Check the files of every present model (or of KEYS) against their manifests; exit 1 naming
+    each file that differs, is missing or is extra, and each directory without a manifest."""
+    store = ModelStore(settings_from(ctx))
+    bad = 0
+    for key in _keys(keys):
+        results = store.verify(key)
+        if not results and keys:
+            click.echo(f"{key:6} missing  {store.hf_dir(key)}")
+            bad += 1
+        for directory, problems in results:
+            click.echo(f"{key:6} {'FAILED' if problems else 'ok':7} {directory}")
+            for problem in problems:
+                click.echo(f"    {problem}")
+            bad += bool(problems)
+    if bad:
+        fail(f"{bad} model director{'y' if bad == 1 else 'ies'} failed verification", 1)
 
 
 def _register() -> None:

@@ -1,4 +1,4 @@
-"""``dragoman submit | status | worker | serve | reconcile | keys``: jobs on the command line."""
+"""``dragoman submit | status | retry | worker | serve | reconcile | keys``: jobs on the command line."""
 
 from __future__ import annotations
 
@@ -12,15 +12,39 @@ from pathlib import Path
 import click
 
 from common.settings import Settings
-from newsroom.jobs import UNFINISHED
+from newsroom.jobs import FAILED, UNFINISHED
+from newsroom.requests import (
+    DEFAULT_PRIORITY,
+    EXIT_INPUT,
+    EXIT_USAGE,
+    PRIORITIES,
+    ArticleRequest,
+    RequestError,
+    prepare,
+)
 from translate.registry import MODELS
 
-EXIT_USAGE, EXIT_INPUT, EXIT_FAILED = 2, 3, 5
+EXIT_FAILED = 5
 
 
 def _fail(message: str, code: int) -> None:
     click.echo(f"dragoman: {message}", err=True)
     sys.exit(code)
+
+
+def read_request(file, settings: Settings, **fields) -> ArticleRequest:
+    """The article in the open (binary) ``file`` with ``fields``, checked like every other way
+    in (``newsroom.requests``; glossary files allowed); exits with the refusal's code."""
+    from translate.formats import format_for
+
+    name = getattr(file, "name", "-")
+    default_format = format_for(None if name in ("-", "<stdin>") else name)
+    try:
+        data = file.read(settings.max_article_bytes + 1)  # one byte over is enough to refuse it
+        return prepare({**fields, "text": data}, settings, glossaries=None, default_format=default_format)
+    except RequestError as exc:
+        _fail(exc.message, exc.exit_code)
+        raise  # not reached: _fail exits
 
 
 def _service(settings: Settings):
@@ -35,31 +59,21 @@ def _service(settings: Settings):
 @click.option("--from", "from_", metavar="LANG", help="Source language (detected when omitted).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]))
 @click.option("--glossary", default="", metavar="db|seed|FILE")
-@click.option("--priority", type=click.IntRange(0, 9), default=5, show_default=True, help="9 = most urgent.")
+@click.option("--priority", type=int, default=DEFAULT_PRIORITY, show_default=True,
+              help=f"{PRIORITIES[0]} lowest ... {PRIORITIES[-1]} most urgent.")
 @click.option("--callback", default="", help="URL to POST to when the drafts are ready.")
 @click.option("--wait", is_flag=True, help="Wait for the drafts, with a progress bar.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="With --wait: write drafts here.")
 @click.pass_context
 def submit(ctx, source, to, from_, fmt, glossary, priority, callback, wait, out) -> None:
     """Submit an article as a job; prints the job id (or, with --wait, the drafts)."""
-    from common.languages import LanguageError
-    from glossary.model import GlossaryError
-    from translate.detect import DetectionError
-    from translate.formats import format_for
-    from translate.pipeline import ArticleError, decode
-
     settings: Settings = ctx.obj
     name = getattr(source, "name", "-")
-    fmt = fmt or format_for(None if name in ("-", "<stdin>") else name)
+    request = read_request(source, settings, targets=to, source=from_, format=fmt, glossary=glossary,
+                           priority=priority, callback_url=callback)
+    fmt = request.format
     service = _service(settings)
-    try:
-        text = decode(source.read(settings.max_article_bytes + 1))
-        job = service.submit(text, to, from_, fmt, glossary, priority, callback, submitted_by="cli")
-    except (LanguageError, DetectionError, ValueError) as exc:
-        code = EXIT_INPUT if isinstance(exc, ArticleError) else EXIT_USAGE
-        _fail(str(exc), code)
-    except GlossaryError as exc:
-        _fail(f"glossary {glossary}: {exc}", EXIT_INPUT)
+    job = service.submit(request, submitted_by="cli")
     if not wait:
         if service.embedded:
             service.dispatcher.drain()  # no workers elsewhere: finish here before the process ends
@@ -125,6 +139,28 @@ def status(ctx, job_id, as_json) -> None:
         hop = f", hop {d['hop'] + 1}/{d['hops']}" if d["hops"] > 1 else ""
         click.echo(f"  {d['target_lang']:8} {d['state']:12} {d['done']}/{d['total']}{hop}  draft {d['id']}"
                    + (f"  {d['error']}" if d["error"] else ""))
+
+
+@click.command()
+@click.argument("draft_id")
+@click.pass_context
+def retry(ctx, draft_id) -> None:
+    """Send a failed draft back to work (e.g. after its missing model was installed); prints its new
+    state. Only the segments still missing are translated."""
+    from newsroom.lifecycle import TransitionError
+
+    service = _service(ctx.obj)
+    try:
+        service.retry(draft_id, "cli")
+    except KeyError:
+        _fail(f"no draft {draft_id}", EXIT_USAGE)
+    except TransitionError as exc:
+        _fail(f"draft {draft_id} cannot be retried: {exc}", EXIT_USAGE)
+    if service.embedded:
+        service.dispatcher.drain()  # no workers elsewhere: translate it here before the process ends
+    draft = service.store.draft(draft_id)
+    click.echo(f"draft {draft_id}: {draft['state']}" + (f" - {draft['error']}" if draft["error"] else ""))
+    sys.exit(EXIT_FAILED if draft["state"] == FAILED else 0)
 
 
 @click.command()
@@ -223,8 +259,9 @@ def keys_list(ctx) -> None:
 def keys_revoke(ctx, key_id) -> None:
     from desk.keys import KeyStore
 
-    KeyStore(ctx.obj.database_url).revoke(key_id)
+    if not KeyStore(ctx.obj.database_url).revoke(key_id):
+        _fail(f"no such key {key_id} (see `dragoman keys list`)", EXIT_USAGE)
     click.echo(f"revoked {key_id}")
 
 
-COMMANDS = [submit, status, worker, serve, reconcile, keys]
+COMMANDS = [submit, status, retry, worker, serve, reconcile, keys]

@@ -26,15 +26,15 @@ from starlette.requests import ClientDisconnect
 
 from common.languages import LANGUAGES, NAMES, LanguageError, normalize
 from desk import web_views as views
-from desk.api_desk import GLOSSARIES, RENDERED, ApiError, Desk, JobRequest, Principal
+from desk.api_desk import RENDERED, ApiError, Desk, Principal
+from desk.api_review import Reviewing
 from desk.keys import REVIEWER, SUBMITTER, allows
-from newsroom import xliff
-from newsroom.jobs import STATES, UNFINISHED
-from newsroom.review import REVIEWABLE, ConflictError, Review, ReviewError
-from newsroom.tm import TranslationMemory, canonical_lang
+from newsroom.jobs import DRAFT_READY, FAILED, STATES, UNFINISHED
+from newsroom.requests import DEFAULT_PRIORITY, GLOSSARIES, PRIORITIES, RequestError
+from newsroom.review import REVIEWABLE, ConflictError, ReviewError, TransitionError
+from newsroom.tm import canonical_lang
 from newsroom.tmx import export_tm
 from translate import formats
-from translate.pipeline import ArticleError, decode
 from translate.terms import load_glossary
 
 HERE = Path(__file__).parent
@@ -48,12 +48,6 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
-}
-EXPORTS = {  # format -> (extension, media type)
-    "txt": ("txt", "text/plain; charset=utf-8"),
-    "md": ("md", "text/markdown; charset=utf-8"),
-    "html": ("html", "text/html; charset=utf-8"),
-    "xliff": ("xlf", "application/xliff+xml"),
 }
 TM_THRESHOLD = 0.75
 ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True)
@@ -118,14 +112,14 @@ def _safe_next(value: str | None) -> str:
 class Web:
     """State shared by the desk's routes."""
 
-    def __init__(self, desk: Desk):
-        self.desk = desk
+    def __init__(self, desk: Desk, reviewing: Reviewing):
+        self.desk, self.reviewing = desk, reviewing
         self.settings = desk.settings
         self.store = desk.store
         self.secret = desk.settings.session_secret or getattr(desk, "session_secret", "") or secrets.token_urlsafe(32)
         desk.session_secret = self.secret
-        self.memory = TranslationMemory(self.store)
-        self.review = Review(self.store, self.memory)
+        self.memory = reviewing.memory
+        self.review = reviewing.review
         self.env = ENV
         self._glossaries: dict[str, tuple[Any, list]] = {}
         self._lock = threading.Lock()
@@ -218,8 +212,8 @@ async def _json(request: Request) -> dict:
     return body
 
 
-def router(desk: Desk) -> APIRouter:
-    web = Web(desk)
+def router(desk: Desk, reviewing: Reviewing | None = None) -> APIRouter:
+    web = Web(desk, reviewing or Reviewing(desk))
     api = APIRouter(route_class=UIRoute, include_in_schema=False)
 
     @api.get("/")
@@ -300,8 +294,10 @@ def router(desk: Desk) -> APIRouter:
                         next_url=f"/ui/jobs?{urlencode({**base, 'page': page + 1})}" if more else "")
 
     def new_job_page(session, status=200, error="", values=None) -> HTMLResponse:
-        values = values or {"text": "", "source": "", "targets": [], "glossary": "", "priority": 5, "format": ""}
-        return web.page("job_new.html", session, status, error=error, values=values, glossaries=GLOSSARIES)
+        values = values or {"text": "", "source": "", "targets": [], "glossary": "", "priority": DEFAULT_PRIORITY,
+                            "format": ""}
+        return web.page("job_new.html", session, status, error=error, values=values, glossaries=GLOSSARIES,
+                        priorities=PRIORITIES)
 
     @api.get("/ui/jobs/new")
     def new_job(request: Request) -> Response:
@@ -315,40 +311,18 @@ def router(desk: Desk) -> APIRouter:
         web.need(session, SUBMITTER)
         targets = [t for t in form.getlist("targets") if isinstance(t, str) and t]
         values = {"text": str(form.get("text") or ""), "source": str(form.get("source") or ""), "targets": targets,
-                  "glossary": str(form.get("glossary") or ""), "priority": str(form.get("priority") or "5"),
-                  "format": str(form.get("format") or "")}
-        text, fmt = values["text"], values["format"]
+                  "glossary": str(form.get("glossary") or ""),
+                  "priority": str(form.get("priority") or DEFAULT_PRIORITY), "format": str(form.get("format") or "")}
+        fields, default_format = dict(values), "markdown"
         upload = form.get("file")
+        if isinstance(upload, UploadFile) and upload.filename:
+            data = await upload.read()
+            if data:
+                fields["text"], default_format = data, formats.format_for(upload.filename)
+        who = Principal(session.sub, session.name, session.role, f"ui:{session.sub}")
         try:
-            if isinstance(upload, UploadFile) and upload.filename:
-                data = await upload.read()
-                if len(data) > web.settings.max_article_bytes:
-                    raise ApiError(413, f"the article is {len(data)} bytes; the limit is "
-                                        f"{web.settings.max_article_bytes} bytes")
-                if data:
-                    try:
-                        text = decode(data)
-                    except ArticleError as exc:
-                        raise ApiError(400, str(exc)) from exc
-                    fmt = fmt or formats.format_for(upload.filename)
-            if not text.strip():
-                raise ApiError(400, "paste the article or choose a file")
-            if not targets:
-                raise ApiError(422, "choose at least one target language")
-            if values["glossary"] not in GLOSSARIES:
-                raise ApiError(422, f"unknown glossary {values['glossary']!r}")
-            try:
-                priority = int(values["priority"])
-            except ValueError as exc:
-                raise ApiError(422, "priority must be a whole number from 0 to 9") from exc
-            if not 0 <= priority <= 9:
-                raise ApiError(422, "priority must be between 0 and 9")
-            req = JobRequest(text=text, targets=targets, source=values["source"] or None,
-                             format=fmt if fmt in formats.FORMATS else "markdown", glossary=values["glossary"],
-                             priority=priority)
-            who = Principal(session.sub, session.name, session.role, f"ui:{session.sub}")
-            job = await run_in_threadpool(desk.submit, req, who)
-        except ApiError as exc:
+            job = await run_in_threadpool(desk.submit, fields, who, default_format)
+        except RequestError as exc:
             return new_job_page(session, exc.status, exc.message, values)
         return RedirectResponse(f"/ui/jobs/{job['id']}", 303)
 
@@ -374,9 +348,6 @@ def router(desk: Desk) -> APIRouter:
         session = web.session(request)
         draft, job = web.draft(draft_id)
         can_review = allows(session.role, REVIEWER)
-        if can_review and draft["state"] in REVIEWABLE:
-            web.review.open(draft_id, session.name)
-            draft, job = web.draft(draft_id)
         terms = web.terms(job, draft["target_lang"])
         ready = draft["state"] in RENDERED
         rows = _rows(web, draft, job, terms, suggest=ready and draft["state"] in REVIEWABLE)
@@ -384,21 +355,36 @@ def router(desk: Desk) -> APIRouter:
                         can_review=can_review, editable=can_review and draft["state"] in REVIEWABLE, ready=ready,
                         unfinished=draft["state"] in UNFINISHED, history=web.review.history(draft_id),
                         flagged=sum(1 for s in draft["segments"] if views.needs_attention(s["flags"])),
-                        notice=notice, error=error, exports=list(EXPORTS))
+                        notice=notice, error=error, exports=list(views.EXPORTS),
+                        can_start=can_review and draft["state"] == DRAFT_READY,
+                        can_retry=can_review and draft["state"] == FAILED, models=views.model_lines(draft["models"]))
+
+    async def page_action(request: Request, draft_id: str, action: str, done: Callable[[dict], str]) -> Response:
+        """A draft action from a page's form (CSRF checked, reviewer role): back to the draft page
+        with a notice, or with the reason it was refused."""
+        session = web.session(request)
+        web.check_csrf(request, session, await _form(request))
+        web.need(session, REVIEWER)
+        web.draft(draft_id)
+        try:
+            result = await run_in_threadpool(web.reviewing.act, draft_id, action, session.name)
+        except ApiError as exc:
+            return _redirect(f"/ui/drafts/{draft_id}", error=exc.message)
+        return _redirect(f"/ui/drafts/{draft_id}", notice=done(result))
 
     @api.post("/ui/drafts/{draft_id}/status")
     async def draft_status(request: Request, draft_id: str) -> Response:
-        session = web.session(request)
+        status = str((await _form(request)).get("status") or "")
+        action = {"approved": "approve", "rejected": "reject"}.get(status, status)
+        return await page_action(request, draft_id, action, lambda r: f"The draft is {r['state']}.")
+
+    @api.post("/ui/drafts/{draft_id}/review")
+    async def draft_review(request: Request, draft_id: str) -> Response:
         form = await _form(request)
-        web.check_csrf(request, session, form)
-        web.need(session, REVIEWER)
-        status = str(form.get("status") or "")
-        web.draft(draft_id)
-        try:
-            state = await run_in_threadpool(web.review.set_draft, draft_id, status, session.name)
-        except ReviewError as exc:
-            return _redirect(f"/ui/drafts/{draft_id}", error=str(exc))
-        return _redirect(f"/ui/drafts/{draft_id}", notice=f"The draft is {state}.")
+        action = str(form.get("action") or "")
+        notices = {"start": "Review started.", "retry": "The draft is queued again."}
+        return await page_action(request, draft_id, action,
+                                 lambda r: notices.get(action, f"The draft is {r['state']}."))
 
     @api.post("/ui/drafts/{draft_id}/import")
     async def import_xliff(request: Request, draft_id: str) -> Response:
@@ -406,30 +392,16 @@ def router(desk: Desk) -> APIRouter:
         form = await _form(request)
         web.check_csrf(request, session, form)
         web.need(session, REVIEWER)
-        draft, job = web.draft(draft_id)
+        web.draft(draft_id)
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             return _redirect(f"/ui/drafts/{draft_id}", error="choose an XLIFF file to import")
         data = await upload.read()
         try:
-            changes = xliff.import_draft(data, draft, job["source_lang"])
-        except xliff.XliffError as exc:
-            return _redirect(f"/ui/drafts/{draft_id}", error=f"XLIFF import failed: {exc}")
-
-        def apply() -> tuple[int, list[str]]:
-            applied, problems = 0, []
-            for idx, target in sorted(changes.items()):
-                try:
-                    version = web.review.segment(draft_id, idx)["version"]
-                    web.review.edit(draft_id, idx, target, version, session.name)
-                    applied += 1
-                except ReviewError as exc:
-                    problems.append(f"segment {idx}: {exc}")
-                    if not isinstance(exc, ConflictError):
-                        break
-            return applied, problems
-
-        applied, problems = await run_in_threadpool(apply)
+            result = await run_in_threadpool(web.reviewing.import_xliff, draft_id, data, session.name)
+        except ApiError as exc:
+            return _redirect(f"/ui/drafts/{draft_id}", error=exc.message)
+        applied, problems = result["applied"], result["problems"]
         notice = f"Imported {applied} changed segment{'s' if applied != 1 else ''} from {upload.filename}."
         return _redirect(f"/ui/drafts/{draft_id}", notice=notice,
                          error=("XLIFF import: " + "; ".join(problems)) if problems else "")
@@ -437,19 +409,11 @@ def router(desk: Desk) -> APIRouter:
     @api.get("/ui/drafts/{draft_id}/export")
     def export(request: Request, draft_id: str, format: str = "md") -> Response:
         web.session(request)
-        draft, job = web.draft(draft_id)
-        if format not in EXPORTS:
-            raise UIError(400, f"unknown export format {format!r}; expected one of {', '.join(EXPORTS)}")
-        if draft["state"] not in RENDERED:
-            raise UIError(409, f"the draft is {draft['state']}; it can be exported once it is translated")
-        ext, media = EXPORTS[format]
-        if format == "xliff":
-            body: bytes | str = xliff.export_draft(draft, job["source_lang"], job["id"])
-        elif format == "html":
-            body = views.export_html(draft, draft["target_lang"])
-        else:
-            body = views.export_text(draft)
-        name = f"draft-{draft_id[:8]}-{draft['target_lang']}.{ext}"
+        web.draft(draft_id)
+        try:
+            body, media, name = web.reviewing.export(draft_id, format)
+        except ApiError as exc:
+            raise UIError(exc.status, exc.message) from exc
         return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @api.get("/ui/tm/export")
@@ -470,11 +434,13 @@ def router(desk: Desk) -> APIRouter:
         return session, await _json(request)
 
     async def review_segment(draft_id: str, idx: int, action, *args) -> dict:
-        """Run a review action on a segment in the thread pool; its errors become 400 and 404."""
+        """Run a review action on a segment in the thread pool; its errors become 400, 404 and 409."""
         try:
             return await run_in_threadpool(action, draft_id, idx, *args)
         except ConflictError:
             raise
+        except TransitionError as exc:
+            raise UIError(409, str(exc)) from exc
         except ReviewError as exc:
             raise UIError(400, str(exc)) from exc
         except KeyError as exc:

@@ -209,6 +209,38 @@ def when(value: datetime | None) -> str:
 
 
 # --- exports --------------------------------------------------------------------------------------------
+EXPORTS = {  # format -> (extension, media type)
+    "txt": ("txt", "text/plain; charset=utf-8"),
+    "md": ("md", "text/markdown; charset=utf-8"),
+    "html": ("html", "text/html; charset=utf-8"),
+    "xliff": ("xlf", "application/xliff+xml"),
+}
+
+
+def render_export(draft: dict, job: dict, fmt: str) -> tuple[bytes | str, str, str]:
+    """A translated draft as ``fmt`` (one of ``EXPORTS``): the body, its media type and a file name."""
+    from newsroom import xliff
+
+    ext, media = EXPORTS[fmt]
+    if fmt == "xliff":
+        body: bytes | str = xliff.export_draft(draft, job["source_lang"], job["id"])
+    elif fmt == "html":
+        body = export_html(draft, draft["target_lang"])
+    else:
+        body = export_text(draft)
+    return body, media, f"draft-{draft['id'][:8]}-{draft['target_lang']}.{ext}"
+
+
+def model_lines(models: list[dict] | None) -> list[str]:
+    """Per hop: which model (and revision) made it, as the draft page shows it."""
+    lines = []
+    for m in sorted(models or [], key=lambda m: m.get("hop", 0)):
+        revision = f"revision {m['revision'][:12]}" if m.get("revision") else "no pinned revision"
+        fixture = f", fixture {m['fixture']}" if m.get("fixture") else ""
+        lines.append(f"hop {m.get('hop', 0) + 1} {m.get('direction', '')}: {m.get('model', '?')} ({revision}{fixture})")
+    return lines
+
+
 def export_text(draft: dict) -> str:
     """The article with the draft's targets, line for line like the source (txt and md)."""
     return formats.render_stored(draft)

@@ -13,17 +13,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import timedelta
 
-from common.languages import Direction, LanguageError, normalize, parse_list
+from common.languages import Direction
 from common.settings import Settings
 from newsroom.jobs import JobStore, SegmentRow
-from translate.detect import detect
+from newsroom.requests import LANGUAGE, ArticleRequest, RequestError, celery_priority
 from translate.engines import Engines
-from translate.pipeline import segment, validate
+from translate.pipeline import segment
 from translate.registry import route
-from workers.runner import NEXT, queue_for, run_hop
+from workers.runner import NEXT, fail_hop, queue_for, run_hop
 
 log = logging.getLogger("dragoman.jobs")
-PRIORITIES = range(10)  # 0 lowest ... 9 most urgent
 
 
 class EmbeddedDispatcher:
@@ -44,8 +43,7 @@ class EmbeddedDispatcher:
             if result.outcome == NEXT:
                 self._run(draft_id, result.hop)
         except Exception as exc:  # a job fails; the service goes on
-            log.exception("draft %s hop %d failed", draft_id, hop)
-            self.store.fail_draft(draft_id, f"{exc.__class__.__name__}: {exc}")
+            fail_hop(self.store, draft_id, hop, exc)
 
     def drain(self) -> None:
         """Wait for every hop submitted so far (tests, `submit --wait` in embedded mode)."""
@@ -60,7 +58,7 @@ class CeleryDispatcher:
 
     def send(self, draft_id: str, hop: int, queue: str, priority: int) -> None:
         self.app.send_task("dragoman.translate_hop", args=[draft_id, hop], queue=queue,
-                           priority=max(0, min(9, 9 - priority)))
+                           priority=celery_priority(priority))
 
 
 class JobService:
@@ -76,42 +74,41 @@ class JobService:
     def embedded(self) -> bool:
         return isinstance(self.dispatcher, EmbeddedDispatcher)
 
-    def submit(self, text: str, targets: str | list[str], source: str | None = None, fmt: str = "markdown",
-               glossary: str = "", priority: int = 5, callback_url: str = "", submitted_by: str = "") -> dict:
-        """Validate and store a job, then dispatch the first hop of every target."""
-        validate(text, self.settings.max_article_bytes)
-        script = self.settings.serbian_script
-        src = normalize(source, script) if source else detect(text)[0]
-        tags = [t for t in parse_list(targets, script) if t != src]
-        if not tags:
-            raise LanguageError(f"every target is the source language ({src}): nothing to translate")
-        if priority not in PRIORITIES:
-            raise ValueError("priority must be between 0 and 9")
-        directions = [Direction(src, t) for t in tags]
-        glossary_version = self._glossary_version(glossary)
-        blocks, segs = segment(text, src, fmt)
+    def submit(self, request: ArticleRequest, submitted_by: str = "") -> dict:
+        """Store a request (checked by ``newsroom.requests.prepare``, the one way in) as a job, then
+        dispatch the first hop of every target."""
+        if not request.targets:
+            raise RequestError(LANGUAGE, f"every target is the source language ({request.source}): "
+                                         "nothing to translate")
+        blocks, segs = segment(request.text, request.source, request.format)
         rows = [SegmentRow(s.index, s.block, s.source, s.space_after) for s in segs]
         block_dicts = [asdict(b) for b in blocks]
+        directions = request.directions
         job_id, drafts = self.store.create_job(
-            source_lang=src, text=text, fmt=fmt, glossary=glossary, glossary_version=glossary_version,
-            priority=priority, callback_url=callback_url, submitted_by=submitted_by,
+            source_lang=request.source, text=request.text, fmt=request.format, glossary=request.glossary,
+            glossary_version=request.glossary_version, priority=request.priority,
+            callback_url=request.callback_url, submitted_by=submitted_by,
             targets=[(d.target, max(1, len(route(d))), block_dicts, rows) for d in directions])
         for direction in directions:
-            self.dispatch(drafts[direction.target], 0, direction, priority)
+            self.dispatch(drafts[direction.target], 0, direction, request.priority)
         return self.store.job(job_id)
-
-    def _glossary_version(self, spec: str) -> int | None:
-        if not spec:
-            return None
-        from translate.terms import load_glossary
-
-        return load_glossary(spec, self.settings.database_url)[1]  # also checks that it loads
 
     def dispatch(self, draft_id: str, hop: int, direction: Direction, priority: int = 5) -> None:
         self.dispatcher.send(draft_id, hop, queue_for(direction, hop), priority)
 
-    def cancel(self, job_id: str) -> bool:
-        return self.store.cancel(job_id)
+    def cancel(self, job_id: str, who: str = "") -> bool:
+        return self.store.cancel(job_id, who)
+
+    def cancel_draft(self, draft_id: str, who: str = "") -> dict:
+        return self.store.cancel_draft(draft_id, who)
+
+    def retry(self, draft_id: str, who: str = "") -> dict:
+        """Send a failed draft back to work (e.g. after its missing model was installed): only the
+        segments still missing are translated. TransitionError unless the draft failed."""
+        draft = self.store.retry(draft_id, who)
+        job = self.store.job(draft["job_id"])
+        self.dispatch(draft_id, 0, Direction(job["source_lang"], draft["target_lang"]), job["priority"])
+        return draft
 
     def reconcile(self, older_than: timedelta | None = None) -> list[str]:
         """Enqueue again every unfinished draft untouched for ``older_than`` (its message was lost,

@@ -67,7 +67,12 @@ def test_review_an_article_with_the_keyboard(page, live_desk):
     expect(page.locator(".seg .flag-untranslated").first).to_have_text("untranslated copy")
     expect(page.locator(".seg.flagged").first).to_be_visible()
     expect(page.locator("#shortcuts")).to_contain_text("next flagged")
+    expect(page.locator("[data-draft-state]")).to_have_text("draft_ready")  # opening it changes nothing
+    page.click("#start-review")
+    expect(page.locator(".alert.notice")).to_contain_text("Review started.")
     expect(page.locator("[data-draft-state]")).to_have_text("in_review")
+    expect(page.locator("#start-review")).to_have_count(0)
+    expect(page.locator("[data-models]")).to_contain_text("hop 1 en-tr")
 
     # j: the second segment; e: edit; type; Ctrl+Enter: saved without reloading the page
     page.evaluate("window.__sameDocument = true")

@@ -325,13 +325,17 @@ def test_job_and_draft_views(client):
     assert done["state"] == "draft_ready"
     assert done["progress"] == {"done": 3, "total": 3}
     (draft_ref,) = done["drafts"]
-    assert set(draft_ref) == {"id", "target", "state", "done", "total", "hop", "hops", "error"}
+    assert set(draft_ref) == {"id", "target", "state", "done", "total", "hop", "hops", "error", "models"}
+    assert draft_ref["models"] == []  # script conversion: no model
     draft = client.get(f"/drafts/{draft_ref['id']}", headers=ADMIN).json()
     assert draft["job_id"] == job["id"] and draft["target"] == "sr-Cyrl" and draft["state"] == "draft_ready"
     assert draft["text"] == to_cyrillic(SR_TEXT)
     assert [s["index"] for s in draft["segments"]] == [0, 1, 2]
     assert draft["segments"][0]["source"] == SR_LATN_LINES[0]
-    assert set(draft["segments"][0]) == {"index", "block", "source", "target", "flags", "score", "terms"}
+    assert set(draft["segments"][0]) == {"index", "block", "source", "target", "flags", "score", "terms", "status",
+                                         "version"}
+    assert (draft["segments"][0]["status"], draft["segments"][0]["version"]) == ("new", 0)
+    assert draft["models"] == []
 
 
 def test_plain_sr_means_the_default_script(tmp_path):
@@ -444,3 +448,301 @@ def test_translate_like_libretranslate(copy_client):
                             headers=ADMIN).json()
     assert auto["detectedLanguage"]["language"] == "en"
     assert auto["translatedText"] == to_cyrillic(" ".join(EN_LINES[4:6]))
+
+
+# --- review over HTTP ---------------------------------------------------------------------------------------
+def ready_draft(client: TestClient, headers=ADMIN) -> dict:
+    """A translated sr-Latn -> sr-Cyrl draft (script conversion: no model needed), as GET /drafts shows it."""
+    job = wait_for(client, submit_sr(client, headers)["id"], headers)
+    assert job["state"] == "draft_ready", job
+    return client.get(f"/drafts/{job['drafts'][0]['id']}", headers=headers).json()
+
+
+def review(client: TestClient, draft_id: str, action, headers=ADMIN):
+    return client.post(f"/drafts/{draft_id}/review", json={"action": action}, headers=headers)
+
+
+def patch(client: TestClient, draft_id: str, idx: int, headers=ADMIN, **body):
+    return client.patch(f"/drafts/{draft_id}/segments/{idx}", json=body, headers=headers)
+
+
+def test_review_endpoints_are_documented(client):
+    spec = client.get("/openapi.json").json()
+    routes = {("/drafts/{draft_id}/review", "post"): "action",
+              ("/drafts/{draft_id}/segments/{index}", "patch"): "version",
+              ("/drafts/{draft_id}/import", "post"): None, ("/drafts/{draft_id}/export", "get"): None}
+    for (path, method), required in routes.items():
+        operation = spec["paths"][path][method]
+        assert operation["tags"] == ["review"] and operation["summary"], path
+        if required:
+            schema = operation["requestBody"]["content"]["application/json"]["schema"]
+            assert required in schema["required"]
+    content = spec["paths"]["/drafts/{draft_id}/import"]["post"]["requestBody"]["content"]
+    assert {"application/xliff+xml", "application/octet-stream", "multipart/form-data"} <= set(content)
+    job_schema = spec["paths"]["/jobs"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert job_schema["properties"]["priority"]["maximum"] == 9
+    assert job_schema["properties"]["glossary"]["enum"] == ["", "db", "seed"]
+
+
+def test_reading_a_draft_changes_nothing(client):
+    draft = ready_draft(client)
+    for _ in range(2):
+        again = client.get(f"/drafts/{draft['id']}", headers=new_key(client, "reviewer"))
+        assert again.json()["state"] == "draft_ready"
+    assert client.app.state.reviewing.review.history(draft["id"]) == []
+
+
+def test_start_approve_and_the_table_refusing(client):
+    draft = ready_draft(client)
+    started = review(client, draft["id"], "start")
+    assert started.status_code == 200, started.text
+    assert started.json() == {"action": "start", "id": draft["id"], "state": "in_review", "job_id": draft["job_id"],
+                              "job_state": "in_review"}
+    again = review(client, draft["id"], "start")
+    body = assert_error_with(again, 409, {"state": "in_review"}, "in_review", "cannot start review")
+    assert "approve" in body["error"]  # the ways forward are named
+    assert_error_with(review(client, draft["id"], "retry"), 409, {"state": "in_review"}, "cannot retry")
+    assert_error_with(review(client, draft["id"], "cancel"), 409, {"state": "in_review"})
+    approved = review(client, draft["id"], "approve").json()
+    assert (approved["state"], approved["job_state"]) == ("approved", "approved")
+    after = client.get(f"/drafts/{draft['id']}", headers=ADMIN).json()
+    assert {s["status"] for s in after["segments"]} == {"approved"}
+    assert_error_with(review(client, draft["id"], "reject"), 409, {"state": "approved"}, "final")
+    actions = [h["action"] for h in client.app.state.reviewing.review.history(draft["id"])]
+    assert actions == ["start", "approve"]
+
+
+def test_reject_a_ready_draft(client):
+    draft = ready_draft(client)
+    rejected = review(client, draft["id"], "reject", new_key(client, "reviewer"))
+    assert rejected.status_code == 200 and rejected.json()["state"] == "rejected"
+    assert client.get(f"/jobs/{draft['job_id']}", headers=ADMIN).json()["state"] == "rejected"
+
+
+def test_cancel_a_queued_draft(held):
+    job = held.post("/jobs", json={"text": "\n".join(EN_LINES[:2]) + "\n", "source": "en", "targets": "tr,sq"},
+                    headers=ADMIN).json()
+    sq, tr = job["drafts"]
+    cancelled = review(held, sq["id"], "cancel").json()
+    assert (cancelled["state"], cancelled["job_state"]) == ("cancelled", "translating")  # tr still waits
+    assert review(held, tr["id"], "cancel").json()["job_state"] == "cancelled"
+    assert_error_with(review(held, tr["id"], "cancel"), 409, {"state": "cancelled"})
+
+
+def test_review_request_errors(client, held):
+    draft = ready_draft(client)
+    assert_error(review(client, draft["id"], "publish"), 422, "unknown action", "start")
+    assert_error(review(client, draft["id"], None), 422, "unknown action")
+    assert_error(client.post(f"/drafts/{draft['id']}/review", json=["start"], headers=ADMIN), 400, "action")
+    assert_error(client.post(f"/drafts/{draft['id']}/review", content=b"{", headers={**ADMIN, "Content-Type":
+                                                                                     "application/json"}), 400, "JSON")
+    assert_error(review(client, "nope", "start"), 404, "no draft nope")
+    assert_error(client.post(f"/drafts/{draft['id']}/review", json={"action": "start"}), 401)
+    assert_error(review(client, draft["id"], "start", new_key(client, "submitter")), 403, "reviewer")
+    queued = submit_sr(held)["drafts"][0]["id"]
+    assert_error_with(review(held, queued, "approve"), 409, {"state": "queued"}, "queued")
+
+
+def assert_error_with(response, status: int, fields: dict, *words: str) -> dict:
+    """Like assert_error, for a 409 that carries more than the error."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["status"] == status and body["error"]
+    for key, value in fields.items():
+        assert body[key] == value, body
+    for word in words:
+        assert word.lower() in body["error"].lower(), body["error"]
+    return body
+
+
+def test_segment_edit_status_and_conflicts(client):
+    draft = ready_draft(client)
+    reviewer = new_key(client, "reviewer")
+    edited = patch(client, draft["id"], 1, reviewer, target="Измењено.", version=0)
+    assert edited.status_code == 200, edited.text
+    seg = edited.json()
+    assert (seg["index"], seg["target"], seg["status"], seg["version"]) == (1, "Измењено.", "edited", 1)
+    assert (seg["draft_state"], seg["job_state"]) == ("in_review", "in_review")  # the first edit starts review
+
+    stale = assert_error_with(patch(client, draft["id"], 1, reviewer, target="Друго.", version=0), 409,
+                              {"state": "in_review"}, "changed by someone else")
+    assert stale["current"]["target"] == "Измењено." and stale["current"]["version"] == 1
+
+    both = patch(client, draft["id"], 1, reviewer, target="Коначно.", status="approved", version=1).json()
+    assert (both["target"], both["status"], both["version"]) == ("Коначно.", "approved", 3)
+    refused = assert_error_with(patch(client, draft["id"], 1, reviewer, status="approved", version=3), 409,
+                                {"state": "in_review"}, "approved")
+    assert refused["current"]["version"] == 3
+    rejected = patch(client, draft["id"], 0, reviewer, status="rejected", version=0).json()
+    assert rejected["status"] == "rejected" and rejected["draft_state"] == "in_review"
+    for idx, version in ((0, 1), (2, 0)):
+        last = patch(client, draft["id"], idx, reviewer, status="approved", version=version).json()
+    assert (last["draft_state"], last["job_state"]) == ("approved", "approved")  # with its last segment
+    view = client.get(f"/drafts/{draft['id']}", headers=ADMIN).json()
+    assert [(s["status"], s["version"]) for s in view["segments"]] == [("approved", 2), ("approved", 3),
+                                                                        ("approved", 1)]
+    assert view["text"].splitlines()[2] == "Коначно."
+    assert_error_with(patch(client, draft["id"], 2, reviewer, target="x", version=1), 409, {"state": "approved"})
+
+
+def test_segment_request_errors(client, held):
+    draft = ready_draft(client)
+    assert_error(patch(client, draft["id"], 0, target="x"), 422, "version")
+    assert_error(patch(client, draft["id"], 0, target="x", version="0"), 422, "version")
+    assert_error(patch(client, draft["id"], 0, target="x", version=True), 422, "version")
+    assert_error(patch(client, draft["id"], 0, version=0), 422, "nothing to change")
+    assert_error(patch(client, draft["id"], 0, status="published", version=0), 422, "unknown segment status")
+    assert_error(patch(client, draft["id"], 0, target=5, version=0), 422, "target")
+    assert_error(patch(client, draft["id"], 0, target="a\x00b", version=0), 422, "NUL")
+    assert_error(client.patch(f"/drafts/{draft['id']}/segments/0", json=[1], headers=ADMIN), 400)
+    assert_error(patch(client, draft["id"], 99, target="x", version=0), 404, "no segment 99")
+    assert_error(patch(client, "nope", 0, target="x", version=0), 404, "no draft nope")
+    assert_error(patch(client, draft["id"], 0, new_key(client, "submitter"), target="x", version=0), 403)
+    assert_error(client.patch(f"/drafts/{draft['id']}/segments/0", json={"target": "x", "version": 0}), 401)
+    assert client.get(f"/drafts/{draft['id']}", headers=ADMIN).json()["state"] == "draft_ready"  # none applied
+    queued = submit_sr(held)["drafts"][0]["id"]
+    body = assert_error_with(patch(held, queued, 0, target="x", version=0), 409, {"state": "queued"}, "queued")
+    assert body["current"]["target"] is None
+
+
+def test_export_formats_and_refusals(client, held):
+    draft = ready_draft(client)
+    submitter = new_key(client, "submitter")
+    expected = to_cyrillic(SR_TEXT)
+    for fmt, media, ext in (("txt", "text/plain", "txt"), ("md", "text/markdown", "md"), ("html", "text/html", "html"),
+                            ("xliff", "application/xliff+xml", "xlf")):
+        response = client.get(f"/drafts/{draft['id']}/export?format={fmt}", headers=submitter)
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].startswith(media)
+        assert response.headers["content-disposition"].endswith(f'-sr-Cyrl.{ext}"')
+    assert client.get(f"/drafts/{draft['id']}/export", headers=submitter).text == expected  # md by default
+    assert client.get(f"/drafts/{draft['id']}").status_code == 401
+    assert_error(client.get(f"/drafts/{draft['id']}/export?format=pdf", headers=ADMIN), 422, "pdf")
+    assert_error(client.get("/drafts/nope/export?format=md", headers=ADMIN), 404)
+    queued = submit_sr(held)["drafts"][0]["id"]
+    assert_error_with(held.get(f"/drafts/{queued}/export?format=md", headers=ADMIN), 409, {"state": "queued"},
+                      "once it is translated")
+
+
+def _edited_xliff(client: TestClient, draft: dict, idx: int, new_target: str) -> bytes:
+    exported = client.get(f"/drafts/{draft['id']}/export?format=xliff", headers=ADMIN).content
+    old = f">{draft['segments'][idx]['target']}</target>".encode()
+    assert old in exported
+    return exported.replace(old, f">{new_target}</target>".encode(), 1)
+
+
+def test_xliff_import_as_a_body_or_a_file(client, held):
+    draft = ready_draft(client)
+    reviewer = new_key(client, "reviewer")
+    data = _edited_xliff(client, draft, 0, "Прво измењено.")
+    raw = client.post(f"/drafts/{draft['id']}/import", content=data,
+                      headers={**reviewer, "Content-Type": "application/xliff+xml"})
+    assert raw.status_code == 200, raw.text
+    assert raw.json() == {"applied": 1, "problems": [], "id": draft["id"], "state": "in_review",
+                          "job_id": draft["job_id"], "job_state": "in_review"}
+    segment = client.get(f"/drafts/{draft['id']}", headers=ADMIN).json()["segments"][0]
+    assert (segment["target"], segment["status"], segment["version"]) == ("Прво измењено.", "edited", 1)
+
+    data = _edited_xliff(client, client.get(f"/drafts/{draft['id']}", headers=ADMIN).json(), 2, "Треће.")
+    files = {"file": ("draft.xlf", data, "application/xliff+xml")}
+    uploaded = client.post(f"/drafts/{draft['id']}/import", files=files, headers=reviewer).json()
+    assert uploaded["applied"] == 1 and uploaded["problems"] == []
+    octets = client.post(f"/drafts/{draft['id']}/import", content=data,
+                         headers={**reviewer, "Content-Type": "application/octet-stream"}).json()
+    assert octets["applied"] == 0  # nothing changed since
+
+    assert_error(client.post(f"/drafts/{draft['id']}/import", content=b"<xliff", headers=reviewer), 422,
+                 "XLIFF import failed")
+    assert_error(client.post(f"/drafts/{draft['id']}/import", content=b"", headers=reviewer), 400, "XLIFF")
+    assert_error(client.post(f"/drafts/{draft['id']}/import", files={"other": ("a", b"x")}, headers=reviewer), 400)
+    assert_error(client.post(f"/drafts/{draft['id']}/import", content=data,
+                             headers=new_key(client, "submitter")), 403)
+    assert_error(client.post("/drafts/nope/import", content=data, headers=reviewer), 404)
+    queued = submit_sr(held)["drafts"][0]["id"]
+    assert_error_with(held.post(f"/drafts/{queued}/import", content=data, headers=ADMIN), 409, {"state": "queued"})
+
+
+def models_without(copy_models: Path, root: Path, key: str) -> tuple[Path, object]:
+    """A models dir like ``copy_models`` without ``key``'s model, and a function that puts it back."""
+    import shutil
+
+    from translate.models import ModelStore
+
+    name = ModelStore(Settings(models_dir=copy_models)).hf_dir(key).name
+    for entry in copy_models.iterdir():
+        if not entry.name.startswith(name):
+            shutil.copytree(entry, root / entry.name)
+    return root, lambda: shutil.copytree(copy_models / name, root / name)
+
+
+def test_retry_after_a_missing_model(tmp_path, copy_models):
+    models, put_back = models_without(copy_models, tmp_path / "models", "en-sq")
+    client = make_client(tmp_path, models)
+    article = "\n\n".join(EN_LINES[:3]) + "\n"
+    job = client.post("/jobs", json={"text": article, "source": "en", "targets": "tr,sq"}, headers=ADMIN).json()
+    failed = wait_for(client, job["id"])
+    assert failed["state"] == "failed", failed
+    sq, tr = failed["drafts"]
+    assert sq["state"] == "failed" and "en-sq" in sq["error"] and sq["error"] in failed["error"]
+    assert tr["state"] == "draft_ready"
+    assert [(m["hop"], m["direction"], m["fixture"]) for m in tr["models"]] == [(0, "en-tr", "copy")]
+    assert_error_with(review(client, tr["id"], "retry"), 409, {"state": "draft_ready"}, "cannot retry")
+
+    put_back()
+    retried = review(client, sq["id"], "retry", new_key(client, "reviewer"))
+    assert retried.status_code == 200, retried.text
+    assert retried.json()["state"] in ("queued", "translating", "draft_ready")
+    done = wait_for(client, job["id"])
+    assert done["state"] == "draft_ready" and done["error"] == ""
+    draft = client.get(f"/drafts/{sq['id']}", headers=ADMIN).json()
+    assert draft["text"] == article and draft["error"] == ""
+    assert [(m["hop"], m["direction"]) for m in draft["models"]] == [(0, "en-sq")]
+    assert "retry" in [h["action"] for h in client.app.state.reviewing.review.history(sq["id"])]
+
+
+# --- one way in -----------------------------------------------------------------------------------------------
+def test_jobs_accept_region_subtags_aliases_and_string_priorities(held):
+    body = {"text": SR_TEXT, "source": "sr-Latn-RS", "targets": ["sr-Cyrl-RS", "srp", "sr-Latn"], "priority": "6"}
+    job = held.post("/jobs", json=body, headers=ADMIN).json()
+    assert (job["source"], job["targets"], job["priority"]) == ("sr-Latn", ["sr-Cyrl"], 6)
+    form = held.post("/jobs", data={"text": SR_TEXT, "targets": ["sr-Cyrl", "tr-TR"], "source": "sr-Latn"},
+                     headers=ADMIN)
+    assert form.status_code == 201, form.text
+    assert form.json()["targets"] == ["sr-Cyrl", "tr"] and form.json()["format"] == "markdown"
+    assert_error(held.post("/jobs", json=[SR_TEXT], headers=ADMIN), 400, "JSON object")
+
+
+def test_celery_gets_the_inverted_priority(tmp_path):
+    class Sent:
+        def __init__(self):
+            self.calls = []
+
+        def send_task(self, *args, **kwargs):
+            self.calls.append(kwargs)
+
+    from workers.service import CeleryDispatcher
+
+    dispatcher = CeleryDispatcher.__new__(CeleryDispatcher)
+    dispatcher.app = Sent()
+    service = JobService(make_settings(tmp_path), dispatcher=dispatcher)
+    client = TestClient(create_app(service.settings, service))
+    client.post("/jobs", json={"text": SR_TEXT, "source": "sr-Latn", "targets": "sr-Cyrl", "priority": 9},
+                headers=ADMIN)
+    assert [c["priority"] for c in dispatcher.app.calls] == [0]
+
+
+def test_translate_checks_each_item_like_a_job(client):
+    body = {"source": "en", "target": "tr", "api_key": ADMIN_KEY}
+    nul = client.post("/translate", json={**body, "q": ["fine text here", "bad\x00item"]})
+    assert_error(nul, 400, "NUL")
+    same = client.post("/jobs", json={"text": "bad\x00item", "source": "en", "targets": "tr"}, headers=ADMIN)
+    assert same.json()["error"] == nul.json()["error"]
+    assert_error(client.post("/translate", json={**body, "q": ["", " "], "target": "xx"}), 400, "xx")
+    assert client.post("/translate", json={**body, "q": ["", " "]}).json() == {"translatedText": ["", " "]}
+    region = client.post("/translate", json={"q": SR_LATN_LINES[0], "source": "sr-Latn-RS", "target": "sr-Cyrl-RS",
+                                             "api_key": ADMIN_KEY})
+    assert region.json() == {"translatedText": to_cyrillic(SR_LATN_LINES[0])}
+    echo = client.post("/translate", json={"q": SR_LATN_LINES[0], "source": "sr-Latn", "target": "sr-Latn",
+                                           "api_key": ADMIN_KEY})
+    assert echo.json() == {"translatedText": SR_LATN_LINES[0]}  # already in the target language
+    assert_error(client.post("/translate", json=["q"], headers=ADMIN), 400, "JSON object")

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 from common.settings import Settings
 from newsroom.jobs import JobStore
+from newsroom.requests import prepare
 from tests.conftest import ROOT
 from workers.service import JobService
 
@@ -115,6 +116,12 @@ def wait_for(predicate, timeout: float, what: str, service: JobService | None = 
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
+def submit(service: JobService, text: str, targets: str, source: str, **fields) -> dict:
+    request = prepare({"text": text, "targets": targets, "source": source, "format": "text", **fields},
+                      service.settings)
+    return service.submit(request, submitted_by="test")
+
+
 def rendered(store: JobStore, draft_id: str) -> str:
     from translate.formats import render_stored
 
@@ -124,7 +131,7 @@ def rendered(store: JobStore, draft_id: str) -> str:
 def test_submit_to_drafts_and_pivot(env, workers):
     workers("en-tr,tr-en,en-sq")  # en-sr is served by nobody: its drafts would wait
     service = JobService(settings_of(env))
-    job = service.submit(ARTICLE_TR, "en,sq", "tr", "text")
+    job = submit(service, ARTICLE_TR, "en,sq", "tr")
     done = wait_for(lambda: (j := service.store.job(job["id"]))["state"] == "draft_ready" and j, 120, "the drafts")
     by_target = {d["target_lang"]: d for d in done["drafts"]}
     assert by_target["sq"]["hops"] == 2 and by_target["en"]["hops"] == 1
@@ -145,7 +152,7 @@ def test_celery_tooling_sees_the_worker(env, workers):
 
 def test_cancel_before_a_worker_takes_it(env, workers):
     service = JobService(settings_of(env))
-    job = service.submit(ARTICLE_EN, "tr", "en", "text")
+    job = submit(service, ARTICLE_EN, "tr", "en")
     assert service.cancel(job["id"]) is True
     workers("en-tr")
     time.sleep(4)
@@ -173,7 +180,7 @@ def test_worker_killed_mid_job_finishes_exactly_once(env, workers):
     Callbacks.hits = []
     service = JobService(settings_of(env))
     first = workers("en-tr")
-    job = service.submit(ARTICLE_EN, "tr", "en", "text",
+    job = submit(service, ARTICLE_EN, "tr", "en",
                          callback_url=f"http://127.0.0.1:{server.server_address[1]}/done")
     draft_id = job["drafts"][0]["id"]
     total = job["drafts"][0]["total"]
@@ -183,15 +190,16 @@ def test_worker_killed_mid_job_finishes_exactly_once(env, workers):
     assert 0 < half < total
     workers("en-tr")
     # the killed task's message stays unacknowledged; the reconciler hands the draft out again
-    finished = wait_for(lambda: (j := service.store.job(job["id"]))["state"] == "draft_ready" and j, 180,
-                        "the job to finish", service=service, reconcile=3)
+    wait_for(lambda: service.store.job(job["id"])["state"] == "draft_ready", 180,
+             "the job to finish", service=service, reconcile=3)
     draft = service.store.draft(draft_id)
     assert draft["done"] == draft["total"] == total
     assert draft["attempts"] >= 2
     assert [s["idx"] for s in draft["segments"]] == list(range(total))  # one row per segment, no duplicates
     assert rendered(service.store, draft_id) == ARTICLE_EN
-    assert finished["callback_done"] is True
-    time.sleep(2)
+    # the callback follows the draft's last write: wait for it rather than read it at once
+    wait_for(lambda: service.store.job(job["id"])["callback_done"], 30, "the callback to be sent")
+    wait_for(lambda: Callbacks.hits, 30, "the callback to arrive")
     assert len(Callbacks.hits) == 1 and job["id"].encode() in Callbacks.hits[0]
     server.shutdown()
 
@@ -200,7 +208,7 @@ def test_redis_flushed_mid_run_reconciler_finishes(env, workers):
     import redis
 
     service = JobService(settings_of(env))
-    job = service.submit(ARTICLE_TR, "sq", "tr", "text")  # a pivot: two hops, on mt.tr-en then mt.en-sq
+    job = submit(service, ARTICLE_TR, "sq", "tr")  # a pivot: two hops, on mt.tr-en then mt.en-sq
     redis.Redis.from_url(REDIS_URL).flushdb()            # the broker loses every message
     workers("tr-en,en-sq")
     time.sleep(3)
@@ -208,3 +216,37 @@ def test_redis_flushed_mid_run_reconciler_finishes(env, workers):
     finished = wait_for(lambda: (j := service.store.job(job["id"]))["state"] == "draft_ready" and j, 120,
                         "the reconciled job", service=service, reconcile=2)
     assert rendered(service.store, finished["drafts"][0]["id"]) == ARTICLE_TR
+
+
+def test_worker_enforces_the_glossary_version_each_job_recorded(env, workers):
+    """`glossary add` while a worker runs: the next job's draft uses the new concept; the job
+    submitted before keeps the version it recorded."""
+    from glossary.model import Concept, Term
+    from glossary.store import GlossaryStore
+
+    glossary = GlossaryStore(PG_URL)
+    for cid in ("qa-bellandi", "qa-jarinje"):
+        if glossary.get(cid):
+            glossary.remove(cid)
+    glossary.add(Concept("qa-bellandi", "keep", [Term("en", "Bellandi"), Term("tr", "Bellandi")]))
+    workers("en-tr")
+    values = {**os.environ, **env}
+    text = (CORPUS / "en.txt").read_text("utf-8").splitlines()[0] + "\n"   # names Bellandi and Jarinje
+
+    def submit() -> dict:
+        out = subprocess.run([sys.executable, "-m", "desk.cli", "submit", "-", "--to", "tr", "--from", "en",
+                              "--format", "text", "--glossary", "db", "--wait"], input=text, env=values, cwd=ROOT,
+                             capture_output=True, text=True, timeout=180)
+        assert out.returncode == 0, out.stderr
+        store = JobStore(PG_URL)
+        job = store.jobs(limit=1)[0]
+        return {**store.job(job["id"]), "segments": store.draft(store.job(job["id"])["drafts"][0]["id"])["segments"]}
+
+    before = submit()                                   # the worker now holds this version in its cache
+    version = glossary.add(Concept("qa-jarinje", "keep", [Term("en", "Jarinje"), Term("tr", "Jarinje")]))
+    after = submit()
+    assert after["glossary_version"] == version == before["glossary_version"] + 1
+    expected = [set(s["terms"]["expected"]) for s in after["segments"]]
+    assert {"qa-bellandi", "qa-jarinje"} <= set().union(*expected)
+    assert all(s["terms"]["glossary_version"] == version for s in after["segments"])
+    assert "qa-jarinje" not in set().union(*(set(s["terms"]["expected"]) for s in before["segments"]))

@@ -194,7 +194,14 @@ def test_review_flow_conflicts_approval_and_translation_memory(client):
 
     page = client.get(f"/ui/drafts/{draft['id']}")
     assert page.status_code == 200
-    assert draft_of(client, job_id)["state"] == "in_review"  # opened by a reviewer
+    assert draft_of(client, job_id)["state"] == "draft_ready"  # reading never changes state
+    assert 'id="start-review"' in page.text and 'id="retry-draft"' not in page.text
+    started = client.post(f"/ui/drafts/{draft['id']}/review", data={"csrf": csrf, "action": "start"},
+                          follow_redirects=False)
+    assert started.status_code == 303
+    assert draft_of(client, job_id)["state"] == "in_review"
+    page = client.get(started.headers["location"])
+    assert "Review started." in page.text and 'id="start-review"' not in page.text
     assert 'class="flag flag-untranslated">untranslated copy<' in page.text  # English copied into "Turkish"
     assert 'data-idx="0" data-version="0" data-status="new"' in page.text
 
@@ -319,3 +326,137 @@ def test_script_in_an_article_is_escaped(client):
 
 def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --- the lifecycle on the desk ---------------------------------------------------------------------------
+def make_client(tmp_path, models_dir, **kw) -> TestClient:
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/web.db", models_dir=models_dir, admin_key=ADMIN_KEY,
+                        beam_size=1, threads=1, offline=True, rate_limit_per_minute=1000, **kw)
+    return TestClient(create_app(settings))
+
+
+def review_form(client: TestClient, csrf: str, draft_id: str, action: str):
+    return client.post(f"/ui/drafts/{draft_id}/review", data={"csrf": csrf, "action": action}, follow_redirects=False)
+
+
+def test_opening_a_draft_changes_nothing_and_shows_its_models(client):
+    csrf = sign_in(client, new_key(client, "reviewer"))
+    draft = draft_of(client, submit(client, csrf, ARTICLE))
+    for _ in range(2):
+        page = client.get(f"/ui/drafts/{draft['id']}")
+        assert page.status_code == 200
+    after = draft_of(client, draft["job_id"])
+    assert after["state"] == "draft_ready" and after["updated_at"] == draft["updated_at"]
+    assert client.app.state.reviewing.review.history(draft["id"]) == []
+    (model,) = after["models"]
+    assert (model["hop"], model["direction"], model["fixture"]) == (0, "en-tr", "copy")
+    assert "data-models" in page.text and f"hop 1 en-tr: {model['model']} (no pinned revision" in page.text
+    assert "fixture copy" in page.text
+    assert 'id="start-review"' in page.text and 'id="approve-draft"' in page.text
+
+
+def test_start_review_needs_a_reviewer_and_csrf(client):
+    admin_csrf = sign_in(client, ADMIN_KEY)
+    draft = draft_of(client, submit(client, admin_csrf, ARTICLE))
+    assert client.post(f"/ui/drafts/{draft['id']}/review", data={"action": "start"}).status_code == 403  # no CSRF
+    client.cookies.clear()
+    csrf = sign_in(client, new_key(client, "submitter"))
+    page = client.get(f"/ui/drafts/{draft['id']}").text
+    assert 'id="start-review"' not in page and 'id="retry-draft"' not in page
+    assert review_form(client, csrf, draft["id"], "start").status_code == 403
+    assert draft_of(client, draft["job_id"])["state"] == "draft_ready"
+    assert review_form(client, csrf, "nope", "start").status_code == 403  # the role is checked first
+
+
+def test_refused_page_actions_come_back_as_messages(client):
+    csrf = sign_in(client, ADMIN_KEY)
+    draft = draft_of(client, submit(client, csrf, ARTICLE))
+    assert review_form(client, csrf, "nope", "start").status_code == 404
+    response = review_form(client, csrf, draft["id"], "retry")
+    assert response.status_code == 303
+    assert "cannot retry" in client.get(response.headers["location"]).text
+    response = client.post(f"/ui/drafts/{draft['id']}/status", data={"csrf": csrf, "status": "published"},
+                           follow_redirects=False)
+    assert "unknown action" in client.get(response.headers["location"]).text
+    assert review_form(client, csrf, draft["id"], "reject").status_code == 303
+    assert draft_of(client, draft["job_id"])["state"] == "rejected"
+    response = client.post(f"/ui/drafts/{draft['id']}/status", data={"csrf": csrf, "status": "approved"},
+                           follow_redirects=False)
+    assert "rejected is final" in client.get(response.headers["location"]).text
+    late = client.post(f"/ui/api/drafts/{draft['id']}/segments/0/status", json={"status": "approved"},
+                       headers={"X-CSRF-Token": csrf})
+    assert late.status_code == 409 and "rejected" in late.json()["error"]
+    assert put(client, csrf, draft["id"], 0, "x", 0).status_code == 409
+
+
+def test_retry_button_after_a_missing_model(tmp_path, copy_models):
+    import shutil
+
+    from translate.models import ModelStore
+
+    models = tmp_path / "models"
+    name = ModelStore(Settings(models_dir=copy_models)).hf_dir("en-sq").name
+    for entry in copy_models.iterdir():
+        if not entry.name.startswith(name):
+            shutil.copytree(entry, models / entry.name)
+    with make_client(tmp_path, models) as client:
+        csrf = sign_in(client, new_key(client, "reviewer"))
+        job_id = submit(client, csrf, ARTICLE, targets=("sq",))
+        draft = draft_of(client, job_id, "sq")
+        assert draft["state"] == "failed" and "en-sq" in draft["error"]
+        page = client.get(f"/ui/drafts/{draft['id']}").text
+        assert 'id="retry-draft"' in page and 'id="start-review"' not in page
+
+        shutil.copytree(copy_models / name, models / name)
+        response = review_form(client, csrf, draft["id"], "retry")
+        assert response.status_code == 303
+        assert "The draft is queued again." in client.get(response.headers["location"]).text
+        client.app.state.desk.service.dispatcher.drain()
+        done = draft_of(client, job_id, "sq")
+        assert done["state"] == "draft_ready" and done["error"] == ""
+        assert [s["target"] for s in done["segments"]] == EN_LINES[:3]
+        page = client.get(f"/ui/drafts/{draft['id']}").text
+        assert 'id="retry-draft"' not in page and "hop 1 en-sq" in page
+
+
+def test_the_same_bad_input_gets_the_same_message_everywhere(tmp_path, copy_models):
+    """CLI submit, POST /jobs, POST /translate and the desk's form check through one request model."""
+    import html
+
+    from click.testing import CliRunner
+
+    from desk.cli import cli
+
+    text = "The cat sat on the mat and the dog was in the garden.\n"
+    cases = [  # (what, fields, CLI options, input, exit code, /jobs status)
+        ("sr-Arab target", {"targets": "sr-Arab"}, ["--to", "sr-Arab"], text, 2, 422),
+        ("NUL byte", {"text": "The cat\x00 sat on the mat.\n"}, [], "The cat\x00 sat on the mat.\n", 3, 400),
+        ("priority 10", {"priority": 10}, ["--priority", "10"], text, 2, 422),
+        ("too large", {"text": text * 30}, [], text * 30, 3, 413),
+    ]
+    env = {"DRAGOMAN_DATABASE_URL": f"sqlite:///{tmp_path}/cli.db", "DRAGOMAN_MAX_ARTICLE_BYTES": "1000",
+           "DRAGOMAN_MODELS_DIR": str(copy_models), "DRAGOMAN_OFFLINE": "1"}
+    with make_client(tmp_path, copy_models, max_article_bytes=1000, max_request_bytes=100_000) as client:
+        csrf = sign_in(client, ADMIN_KEY)
+        admin = {"X-API-Key": ADMIN_KEY}
+        for what, fields, options, data, code, status in cases:
+            body = {"text": text, "source": "en", "targets": "tr", **fields}
+            api = client.post("/jobs", json=body, headers=admin)
+            assert api.status_code == status, (what, api.text)
+            message = api.json()["error"]
+
+            cli_args = ["submit", "-", "--from", "en", *(options or []), *([] if "--to" in options else ["--to", "tr"])]
+            result = CliRunner().invoke(cli, cli_args, input=data.encode(), env=env, catch_exceptions=False)
+            assert (result.exit_code, result.stderr.strip()) == (code, f"dragoman: {message}"), what
+
+            form = {"csrf": csrf, "text": body["text"], "source": "en", "priority": str(body.get("priority", 5)),
+                    "targets": body["targets"].split(",")}
+            page = client.post("/ui/jobs/new", data=form)
+            assert page.status_code == status, what
+            shown = re.search(r'<p class="alert error" role="alert">(.*?)</p>', page.text, re.S)
+            assert html.unescape(shown.group(1)) == message, what
+
+            if what != "priority 10":  # /translate has no priority; LibreTranslate answers 400 to everything
+                lt = client.post("/translate", json={"q": body["text"], "source": "en", "target": body["targets"]},
+                                 headers=admin)
+                assert (lt.status_code, lt.json()["error"]) == (400, message), what
