@@ -1,18 +1,23 @@
 """The sentence and clause splitters (translate.segment) on worst-case input, and how they grow.
 
-    python bench/splitter_worst_case.py [--repeat 3] [--sizes 500,1000,2000]
+    python bench/splitter_worst_case.py [--repeat 3] [--sizes 500,1000,2000,8000]
 
 1. ``split_long`` on 2000 words without punctuation (the unit test's input) at 1, 7, 50 and 200
    words a piece: milliseconds, pieces, and the clause-break regex work (characters scanned over
    the sentence's length, matches found) that the unit test bounds by about 4 x log2(2000 / limit).
 2. Growth with the input size: each row is one input kind at --sizes repetitions; ``x prev`` is the
-   time over the previous size's (about 2 per doubling is linear, about 4 quadratic):
+   time over the previous size's, ``per 2x`` the same per doubling of the size (about 2 is linear, a little
+   more n log n, about 4 quadratic), ``read/char`` the characters all the module's regexes read (at least)
+   per input character, which stays flat when their work is linear:
    - split_long, words without punctuation, 1 word a piece,
    - split_long, words and commas, 1 word a piece,
    - split_long, one whitespace run of that many spaces between two words,
    - split_sentences, "He said. " repeated (every full stop is a boundary),
    - split_sentences, "U.S. " repeated (dotted acronyms, no boundary),
-   - split_sentences, "“word " repeated (unclosed quotation marks).
+   - split_sentences, "“word " repeated (unclosed quotation marks),
+   - split_sentences, "“He left. She stayed.” " repeated (full stops inside quotations),
+   - split_sentences, a run of that many dots with no space after it,
+   - split_sentences, that many lines of the English test corpus in one paragraph.
 
 Times are the best of --repeat runs.
 """
@@ -21,9 +26,11 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 import translate.segment  # noqa: E402
 from translate.segment import split_long, split_sentences  # noqa: E402
 
+CORPUS = (ROOT / "tests" / "fixtures" / "corpus" / "en.txt").read_text("utf-8").splitlines()
 VOCAB = ["patrol", "border", "village", "road", "police", "bridge", "river", "market", "school", "Pristina"]
 
 
@@ -49,33 +57,67 @@ def best_of(repeat: int, run: Callable[[], list]) -> tuple[float, list]:
 
 
 class CountingPattern:
-    """A clause-break pattern that counts the characters it scans and the matches it finds."""
+    """A compiled pattern that counts the matches it finds and the characters it reads at least: a finditer
+    the text from ``pos``, a search up to the end of its match (or of the text), a match up to its end."""
 
-    def __init__(self, pattern, work: dict[str, int]):
+    def __init__(self, pattern: re.Pattern[str], work: dict[str, int]):
         self.pattern, self.work = pattern, work
 
-    def finditer(self, text):
-        self.work["chars"] += len(text)
-        for match in self.pattern.finditer(text):
+    def _count(self, pos: int, end: int, match: re.Match[str] | None) -> re.Match[str] | None:
+        self.work["chars"] += max(end - pos, 1)
+        self.work["matches"] += match is not None
+        return match
+
+    def finditer(self, text: str, pos: int = 0) -> Iterator[re.Match[str]]:
+        self.work["chars"] += len(text) - pos
+        for match in self.pattern.finditer(text, pos):
             self.work["matches"] += 1
             yield match
 
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        match = self.pattern.search(text, pos, endpos)
+        return self._count(pos, match.end() if match else min(endpos, len(text)), match)
 
-def regex_work(sentence: str, limit: int) -> dict[str, int]:
-    work = {"chars": 0, "matches": 0}
-    original = translate.segment._CLAUSE_BREAKS
-    translate.segment._CLAUSE_BREAKS = [CountingPattern(p, work) for p in original]
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        match = self.pattern.match(text, pos, endpos)
+        return self._count(pos, match.end() if match else pos, match)
+
+
+def counting(value, work: dict[str, int]):
+    """``value`` with its compiled patterns (alone, or the values of a dict or list) counting their work."""
+    if isinstance(value, re.Pattern):
+        return CountingPattern(value, work)
+    if isinstance(value, dict) and value and all(isinstance(v, re.Pattern) for v in value.values()):
+        return {key: CountingPattern(v, work) for key, v in value.items()}
+    if isinstance(value, list) and value and all(isinstance(v, re.Pattern) for v in value):
+        return [CountingPattern(v, work) for v in value]
+    return value
+
+
+@contextmanager
+def counted(work: dict[str, int]) -> Iterator[None]:
+    """Count the work of every regex in translate.segment while the block runs."""
+    original = dict(vars(translate.segment))
+    for name, value in original.items():
+        setattr(translate.segment, name, counting(value, work))
     try:
-        split_long(sentence, limit, words)
+        yield
     finally:
-        translate.segment._CLAUSE_BREAKS = original
+        for name, value in original.items():
+            setattr(translate.segment, name, value)
+
+
+def regex_work(run: Callable[[], list]) -> dict[str, int]:
+    work = {"chars": 0, "matches": 0}
+    with counted(work):
+        run()
     return work
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--sizes", default="500,1000,2000", help="Repetitions of each input kind in part 2.")
+    parser.add_argument("--sizes", default="500,1000,2000,8000", help="Repetitions of each input kind in part 2.")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -84,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'limit':>5} {'ms':>8} {'pieces':>6} {'scanned/len':>11} {'4*log2':>6} {'matches':>8}")
     for limit in (1, 7, 50, 200):
         elapsed, pieces = best_of(args.repeat, lambda limit=limit: split_long(sentence, limit, words))
-        work = regex_work(sentence, limit)
+        work = regex_work(lambda limit=limit: split_long(sentence, limit, words))
         print(f"  {limit:5d} {elapsed * 1000:8.1f} {len(pieces):6d} {work['chars'] / len(sentence):11.1f} "
               f"{4 * math.log2(2000 / limit):6.1f} {work['matches']:8d}")
 
@@ -97,18 +139,30 @@ def main(argv: list[str] | None = None) -> int:
         ("split_sentences He said.", lambda n: "He said. " * n, split_sentences),
         ("split_sentences U.S.", lambda n: "U.S. " * n, split_sentences),
         ("split_sentences “word", lambda n: "“word " * n, split_sentences),
+        ("split_sentences “quoted.”", lambda n: "“He left. She stayed.” " * n, split_sentences),
+        ("split_sentences dot run", lambda n: "Wait" + "." * n + "x", split_sentences),
+        ("split_sentences corpus en", lambda n: " ".join(CORPUS[i % len(CORPUS)] for i in range(n)), split_sentences),
     ]
     print("\n2. growth with the input size")
-    print(f"  {'input':26} {'size':>6} {'chars':>7} {'ms':>9} {'x prev':>6} {'pieces':>6}")
+    print(f"  {'input':26} {'size':>6} {'chars':>7} {'ms':>9} {'x prev':>6} {'per 2x':>6} {'read/char':>9} "
+          f"{'pieces':>6}")
     for name, make, run in kinds:
         previous = None
         for size in sizes:
             text = make(size)
             elapsed, pieces = best_of(args.repeat, lambda text=text, run=run: run(text))
-            growth = f"{elapsed / previous:6.1f}" if previous else f"{'':6}"
-            print(f"  {name:26} {size:6d} {len(text):7d} {elapsed * 1000:9.1f} {growth} {len(pieces):6d}")
-            previous = elapsed
+            print(f"  {name:26} {size:6d} {len(text):7d} {elapsed * 1000:9.1f} {growth(previous, (size, elapsed))} "
+                  f"{regex_work(lambda text=text, run=run: run(text))['chars'] / len(text):9.1f} {len(pieces):6d}")
+            previous = size, elapsed
     return 0
+
+
+def growth(previous: tuple[int, float] | None, current: tuple[int, float]) -> str:
+    """The time over the previous size's, and the same per doubling of the size."""
+    if previous is None:
+        return f"{'':6} {'':6}"
+    ratio = current[1] / previous[1]
+    return f"{ratio:6.1f} {ratio ** (1 / math.log2(current[0] / previous[0])):6.1f}"
 
 
 if __name__ == "__main__":

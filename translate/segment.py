@@ -10,6 +10,7 @@ abbreviation ("Maj. Gen.", "Tümg.", "z.", "npr."), an initial ("John F. Kennedy
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -45,25 +46,42 @@ ABBREVIATIONS = {lang: set(words.split()) for lang, words in _TITLES.items()}
 STARTERS = {lang: set(words.split()) for lang, words in _STARTERS.items()}
 
 _CLOSERS = "\"'”’»«“)]}"
-_END = re.compile(r"([.!?…]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)")
-_WORD_BEFORE = re.compile(r"([\w.\-]+)$")
+# The look-behind starts a match only at the first mark of a run: from inside a long run of dots that is not
+# followed by whitespace, every start would rescan the rest of the run (quadratic).
+_END = re.compile(r"(?<![.!?…])([.!?…]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)")
+_WORD_CHARS = re.compile(r"[\w.\-]*")  # matched on the reversed text: the word that ends at a full stop
 _NEXT_WORD = re.compile(r"[\"'“”„«»‘(\[–—-]*\s*([\w.]+)")
 _QUOTE_PAIRS = {"“": "”", "„": "“”", "«": "»", "»": "«", "\"": "\""}
+_OPENER = re.compile("[" + re.escape("".join(_QUOTE_PAIRS)) + "]")
+_CLOSER = {closers: re.compile("[" + re.escape(closers) + "]") for closers in _QUOTE_PAIRS.values()}
 
 
 def _lang_key(lang: str) -> str:
     return lang.split("-")[0] if lang.split("-")[0] in ABBREVIATIONS else "en"
 
 
+def _next_closer(text: str, closers: str, start: int, found: dict[str, int]) -> int:
+    """Position of the first of ``closers`` at or after ``start``, or -1. ``found`` keeps the last answer for
+    each set of closers; ``start`` only grows, so an answer still holds while it is -1 or not before
+    ``start``, and each part of the text is searched at most once for each set of closers."""
+    end = found.get(closers)
+    if end is None or 0 <= end < start:
+        closer = _CLOSER[closers].search(text, start)
+        end = found[closers] = closer.start() if closer else -1
+    return end
+
+
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Spans (start, end) of balanced quotations; an unclosed quote yields no span."""
-    spans, i = [], 0
-    while i < len(text):
-        closer = _QUOTE_PAIRS.get(text[i])
-        if closer is None or (text[i] == "\"" and i > 0 and text[i - 1].isalnum()):
+    """Spans (start, end) of balanced quotations, in order and disjoint; an unclosed quote yields no span."""
+    spans: list[tuple[int, int]] = []
+    found: dict[str, int] = {}
+    i = 0
+    while opener := _OPENER.search(text, i):
+        i = opener.start()
+        if text[i] == "\"" and i > 0 and text[i - 1].isalnum():
             i += 1
             continue
-        end = next((j for j in range(i + 1, len(text)) if text[j] in closer), -1)
+        end = _next_closer(text, _QUOTE_PAIRS[text[i]], i + 1, found)
         if end < 0:
             i += 1
             continue
@@ -72,27 +90,45 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _is_boundary(text: str, start: int, end: int, lang: str) -> bool:
-    """Is the punctuation run text[start:end] (then whitespace) the end of a sentence?"""
-    rest = text[end:].lstrip()
-    if not rest:
+def _in_quotes(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Does one of the quoted spans open before ``start`` and close at or after ``end``? Only the last span
+    that opens before ``start`` can: the spans are in order and disjoint."""
+    last = bisect_left(spans, (start,)) - 1
+    return last >= 0 and end <= spans[last][1]
+
+
+def _word_before(text: str, backwards: str, start: int) -> str:
+    r"""The run of word characters, dots and hyphens that ends at ``start``, or at a newline just before it
+    (as ``re.search(r"([\w.\-]+)$", text[:start])`` finds it), read from ``backwards = text[::-1]``: it
+    scans only the word, not the text before it."""
+    end = start - 1 if text[start - 1:start] == "\n" else start
+    length = len(_WORD_CHARS.match(backwards, len(text) - end).group())
+    return text[end - length:end]
+
+
+def _is_boundary(text: str, backwards: str, match: re.Match[str], lang: str) -> bool:
+    """Is the punctuation run that ``match`` (an ``_END`` match) found the end of a sentence?"""
+    rest = match.end(3)                  # the greedy \s+ leaves no whitespace before the next word
+    if rest == len(text):
         return False
-    first = rest[0]
+    first = text[rest]
     if first.islower():
         return False
     if not (first.isupper() or first.isdigit() or first in "\"'“„«»‘(–—-[*"):
         return False
-    punct = text[start:end].split("”")[0]
-    if not punct.startswith("."):
+    if text[match.start(1)] != ".":
         return True                      # ! ? … end a sentence before a capital
-    before = _WORD_BEFORE.search(text, 0, start)
+    before = _word_before(text, backwards, match.start(1))
     if not before:
         return True
-    word = before.group(1).lstrip("-")
+    next_match = _NEXT_WORD.match(text, rest)
+    return _full_stop_ends(before.lstrip("-"), next_match.group(1) if next_match else "", lang)
+
+
+def _full_stop_ends(word: str, next_word: str, lang: str) -> bool:
+    """Does a full stop after ``word``, then whitespace and ``next_word``, end a sentence?"""
     low = word.lower()
     key = _lang_key(lang)
-    next_match = _NEXT_WORD.match(rest)
-    next_word = next_match.group(1) if next_match else ""
     starter = next_word.lower() in STARTERS[key]
     if low in _SOMETIMES_FINAL:
         return starter
@@ -117,17 +153,18 @@ class Sentence:
 
 def split_sentences(text: str, lang: str = "en") -> list[Sentence]:
     """Split one paragraph into sentences. Joining text + space_after gives back the paragraph
-    (less leading and trailing whitespace)."""
+    (less leading and trailing whitespace). The work grows linearly with the paragraph's length (quoted
+    spans are looked up by bisection): each regex reads each part of the text a bounded number of times."""
     text = text.strip()
     if not text:
         return []
     quoted = _quoted_spans(text)
+    backwards = text[::-1]
     out: list[Sentence] = []
     last = 0
     for match in _END.finditer(text):
         cut = match.end(2)
-        inside = any(a < match.start(1) and cut <= b for a, b in quoted)
-        if inside or not _is_boundary(text, match.start(1), cut, lang):
+        if _in_quotes(quoted, match.start(1), cut) or not _is_boundary(text, backwards, match, lang):
             continue
         out.append(Sentence(text[last:cut], match.group(3)))
         last = match.end(3)
@@ -135,7 +172,9 @@ def split_sentences(text: str, lang: str = "en") -> list[Sentence]:
     return [s for s in out if s.text]
 
 
-_CLAUSE_BREAKS = [re.compile(p) for p in (r"(?<=[;:])\s+", r"(?<=,)\s+", r"\s+(?=[–—-]\s)", r"\s+")]
+# Each break starts at the first space of a run (the look-behinds): a bare "\s+(?=[–—-]\s)" would retry the
+# look-ahead from every space of a long whitespace run (quadratic).
+_CLAUSE_BREAKS = [re.compile(p) for p in (r"(?<=[;:])\s+", r"(?<=,)\s+", r"(?<!\s)\s+(?=[–—-]\s)", r"\s+")]
 
 
 def split_long(sentence: str, max_tokens: int, count: Callable[[str], int]) -> list[str]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -275,3 +277,120 @@ def test_corpus_lines_come_back(lang):
 
     lines = (Path(__file__).parents[1] / "fixtures" / "corpus" / f"{lang}.txt").read_text("utf-8").splitlines()
     assert [s.text for s in split_sentences(" ".join(lines), lang)] == lines
+
+
+class _CountingRegex:
+    """A compiled pattern that counts its calls and the characters they read at least: a ``finditer`` the text
+    from ``pos``, a ``search`` up to the end of its match (or of the text when it finds none), a ``match`` up to
+    the end of its match."""
+
+    def __init__(self, pattern: re.Pattern[str], work: dict[str, int]):
+        self.pattern, self.work = pattern, work
+
+    def _count(self, pos: int, end: int) -> None:
+        self.work["regex calls"] += 1
+        self.work["regex chars"] += max(end - pos, 1)
+
+    def finditer(self, text, pos=0, endpos=sys.maxsize):
+        self._count(pos, min(endpos, len(text)))
+        return self.pattern.finditer(text, pos, endpos)
+
+    def search(self, text, pos=0, endpos=sys.maxsize):
+        match = self.pattern.search(text, pos, endpos)
+        self._count(pos, match.end() if match else min(endpos, len(text)))
+        return match
+
+    def match(self, text, pos=0, endpos=sys.maxsize):
+        match = self.pattern.match(text, pos, endpos)
+        self._count(pos, match.end() if match else pos)
+        return match
+
+
+def _counting(value, work: dict[str, int]):
+    """``value`` with its compiled patterns (alone, or the values of a dict or list) counting their work."""
+    if isinstance(value, re.Pattern):
+        return _CountingRegex(value, work)
+    if isinstance(value, dict) and value and all(isinstance(v, re.Pattern) for v in value.values()):
+        return {key: _CountingRegex(v, work) for key, v in value.items()}
+    if isinstance(value, list) and value and all(isinstance(v, re.Pattern) for v in value):
+        return [_CountingRegex(v, work) for v in value]
+    return value
+
+
+def _work(run, monkeypatch) -> dict[str, int]:
+    """The work ``run()`` does in translate.segment: the calls to its regexes and the characters they read, and
+    the lines of its Python code run (each turn of a loop counts), counted with a trace hook."""
+    work = {"regex calls": 0, "regex chars": 0, "python lines": 0}
+
+    def count_lines(frame, event, arg):
+        work["python lines"] += event == "line"
+        return count_lines
+
+    def trace(frame, event, arg):
+        return count_lines if frame.f_code.co_filename == translate.segment.__file__ else None
+
+    with monkeypatch.context() as patch:
+        for name, value in list(vars(translate.segment).items()):
+            patch.setattr(translate.segment, name, _counting(value, work))
+        previous = sys.gettrace()
+        sys.settrace(trace)
+        try:
+            run()
+        finally:
+            sys.settrace(previous)
+    return work
+
+
+def _assert_linear(make, run, monkeypatch, growth: float = 4.5) -> None:
+    """The work on ``make(8000)`` is at most ``growth`` times the work on ``make(2000)``: about 4 when it is
+    linear, 16 when it is quadratic."""
+    small, large = (_work(lambda n=n: run(make(n)), monkeypatch) for n in (2000, 8000))
+    for key in small:
+        assert large[key] <= growth * small[key], (key, small, large)
+
+
+_NEWS = [sentence for _, sentences in CASES for sentence in sentences]
+_LONG_PARAGRAPHS = {
+    "every full stop ends a sentence": lambda n: "He said. " * n,
+    "dotted acronyms": lambda n: "U.S. " * n,
+    "unclosed quotation marks": lambda n: "“word " * n,
+    "quoted sentences": lambda n: "“He left. She stayed.” " * n,
+    "news sentences": lambda n: " ".join(_NEWS[i % len(_NEWS)] for i in range(n)),
+}
+
+
+@pytest.mark.parametrize("make", _LONG_PARAGRAPHS.values(), ids=_LONG_PARAGRAPHS)
+def test_split_sentences_work_grows_linearly(make, monkeypatch):
+    _assert_linear(make, split_sentences, monkeypatch)
+
+
+def test_split_sentences_long_paragraph():
+    assert len(split_sentences("He said. " * 8000)) == 8000
+    assert [s.text for s in split_sentences("U.S. " * 8000)] == [("U.S. " * 8000).strip()]
+    assert [s.text for s in split_sentences("“word " * 8000)] == [("“word " * 8000).strip()]
+
+
+@pytest.mark.parametrize("make", [lambda n: "a" + " " * n + "b", lambda n: "a" + " " * n + "- b"],
+                         ids=["spaces", "spaces before a dash"])
+def test_split_long_whitespace_run_work_grows_linearly(make, monkeypatch):
+    _assert_linear(make, lambda text: split_long(text, 1, _words), monkeypatch)
+
+
+def test_split_long_many_dashes_work_grows_as_n_log_n(monkeypatch):
+    """Cutting in the middle until each piece fits: log2(n) levels, each scanning the whole sentence."""
+    growth = 4.5 * math.log2(8000) / math.log2(2000)
+    _assert_linear(lambda n: "a" + " -" * n + " b", lambda text: split_long(text, 1, _words), monkeypatch, growth)
+
+
+@pytest.mark.parametrize("pattern, text", [
+    (translate.segment._END, "Wait" + "." * 2000 + " Then"),
+    (translate.segment._CLAUSE_BREAKS[0], "a;" + " " * 2000 + "b"),
+    (translate.segment._CLAUSE_BREAKS[1], "a," + " " * 2000 + "b"),
+    (translate.segment._CLAUSE_BREAKS[2], "a" + " " * 2000 + "- b"),
+], ids=["full stops", "semicolon", "comma", "dash"])
+def test_a_match_starts_only_at_the_start_of_a_run(pattern, text):
+    """A regex scan whose match fails at the end of a long run (dots with no whitespace after them, spaces with no
+    dash after them) tries again from each character of the run, reading the rest of it each time (quadratic),
+    unless a match can only start at the run's first character. Here the match succeeds, to see where it can
+    start."""
+    assert len([i for i in range(len(text)) if pattern.match(text, i)]) == 1
