@@ -15,6 +15,7 @@ _CALLBACK = {"type": "string", "maxLength": MAX_CALLBACK, "default": "",
              "description": "An http:// or https:// URL, POSTed the finished job once."}
 _SOURCE = {"type": "string", "description": 'Source language (e.g. "en", "sr-Cyrl-RS"); omitted, empty or '
                                             '"auto": detected.'}
+_OPTIONS = {"source": _SOURCE, "glossary": _GLOSSARY, "priority": _PRIORITY, "callback_url": _CALLBACK}
 JOB_SCHEMA = {
     "title": "JobRequest",
     "type": "object",
@@ -24,11 +25,8 @@ JOB_SCHEMA = {
         "targets": {"oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}],
                     "description": 'Target languages: a list, or a comma-separated string "tr,sq". Region '
                                    "subtags (tr-TR, sr-Cyrl-RS) and aliases (eng, srp) are accepted."},
-        "source": _SOURCE,
         "format": {"type": "string", "enum": list(FORMATS), "default": "markdown"},
-        "glossary": _GLOSSARY,
-        "priority": _PRIORITY,
-        "callback_url": _CALLBACK,
+        **_OPTIONS,
     },
 }
 _UPLOAD_SCHEMA = {
@@ -37,11 +35,8 @@ _UPLOAD_SCHEMA = {
     "properties": {
         "file": {"type": "string", "format": "binary", "description": "UTF-8 article; .md is Markdown."},
         "targets": {"type": "string", "example": "tr,sq"},
-        "source": _SOURCE,
         "format": {"type": "string", "enum": list(FORMATS), "description": "Default: from the file name."},
-        "glossary": _GLOSSARY,
-        "priority": _PRIORITY,
-        "callback_url": _CALLBACK,
+        **_OPTIONS,
     },
 }
 _TRANSLATE_SCHEMA = {

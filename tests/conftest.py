@@ -58,3 +58,24 @@ def make_settings(models_dir: Path, **kw) -> Settings:
     base = {"models_dir": models_dir, "beam_size": 1, "threads": 1, "offline": True}
     base.update(kw)
     return Settings(**base)
+
+
+def _model_entries(copy_models: Path, key: str, wanted: bool) -> list[Path]:
+    from translate.models import ModelStore
+
+    name = ModelStore(Settings(models_dir=copy_models)).hf_dir(key).name
+    return [e for e in copy_models.iterdir() if e.name.startswith(name) == wanted]
+
+
+def models_without(copy_models: Path, dest: Path, key: str) -> Path:
+    """A copy of the copy-model models dir ``copy_models`` in ``dest`` that lacks direction ``key``
+    (its model and conversion): jobs for that direction fail as on a machine without it."""
+    for entry in _model_entries(copy_models, key, wanted=False):
+        shutil.copytree(entry, dest / entry.name)
+    return dest
+
+
+def put_model_back(copy_models: Path, dest: Path, key: str) -> None:
+    """Install direction ``key`` into ``dest`` again (what `dragoman models pull` would do)."""
+    for entry in _model_entries(copy_models, key, wanted=True):
+        shutil.copytree(entry, dest / entry.name)

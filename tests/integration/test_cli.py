@@ -309,17 +309,10 @@ def test_submit_refusals(tmp_path, args, data, code, message):
 
 
 def test_retry_a_draft_after_its_model_is_installed(tmp_path, copy_models):
-    import shutil
-
-    from common.settings import Settings
     from newsroom.jobs import JobStore
-    from translate.models import ModelStore
+    from tests.conftest import models_without, put_model_back
 
-    models = tmp_path / "models"
-    name = ModelStore(Settings(models_dir=copy_models)).hf_dir("en-sq").name
-    for entry in copy_models.iterdir():
-        if not entry.name.startswith(name):
-            shutil.copytree(entry, models / entry.name)
+    models = models_without(copy_models, tmp_path / "models", "en-sq")
     text = "NATO has about 4,500 troops deployed in Kosovo.\n"
     submitted = run_jobs(tmp_path, models, "submit", "-", "--from", "en", "--to", "sq", input=text.encode())
     assert submitted.exit_code == 0, submitted.output
@@ -329,7 +322,7 @@ def test_retry_a_draft_after_its_model_is_installed(tmp_path, copy_models):
     still = run_jobs(tmp_path, models, "retry", draft["id"])  # the model is still missing: it fails again
     assert still.exit_code == 5 and f"draft {draft['id']}: failed" in still.stdout and "en-sq" in still.stdout
 
-    shutil.copytree(copy_models / name, models / name)
+    put_model_back(copy_models, models, "en-sq")
     retried = run_jobs(tmp_path, models, "retry", draft["id"])
     assert retried.exit_code == 0, retried.output
     assert retried.stdout.strip() == f"draft {draft['id']}: draft_ready"

@@ -390,15 +390,9 @@ def test_refused_page_actions_come_back_as_messages(client):
 
 
 def test_retry_button_after_a_missing_model(tmp_path, copy_models):
-    import shutil
+    from tests.conftest import models_without, put_model_back
 
-    from translate.models import ModelStore
-
-    models = tmp_path / "models"
-    name = ModelStore(Settings(models_dir=copy_models)).hf_dir("en-sq").name
-    for entry in copy_models.iterdir():
-        if not entry.name.startswith(name):
-            shutil.copytree(entry, models / entry.name)
+    models = models_without(copy_models, tmp_path / "models", "en-sq")
     with make_client(tmp_path, models) as client:
         csrf = sign_in(client, new_key(client, "reviewer"))
         job_id = submit(client, csrf, ARTICLE, targets=("sq",))
@@ -407,7 +401,7 @@ def test_retry_button_after_a_missing_model(tmp_path, copy_models):
         page = client.get(f"/ui/drafts/{draft['id']}").text
         assert 'id="retry-draft"' in page and 'id="start-review"' not in page
 
-        shutil.copytree(copy_models / name, models / name)
+        put_model_back(copy_models, models, "en-sq")
         response = review_form(client, csrf, draft["id"], "retry")
         assert response.status_code == 303
         assert "The draft is queued again." in client.get(response.headers["location"]).text
