@@ -1,16 +1,23 @@
-"""``dragoman glossary …``: the term base on the command line (stored in DRAGOMAN_DATABASE_URL)."""
+"""``dragoman glossary …``: the term base on the command line (stored in DRAGOMAN_DATABASE_URL).
+
+Imports merge into what is there (``glossary.merge``) unless ``--replace``; every change is a version
+recorded with who made it (``--who``, default: the user name) and what it changed: ``history``,
+``diff V1 [V2]`` and ``rollback V`` read and restore them."""
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import click
 
 from common.settings import Settings
+from glossary.merge import Change, Conflict, Plan
 from glossary.model import LANGUAGES, Concept, GlossaryError, slug
-from glossary.store import GlossaryStore
+from glossary.store import GlossaryStore, describe
 
 EXIT_INPUT = 3
 
@@ -27,7 +34,63 @@ def _fail(message: str) -> None:
 
 @click.group()
 def glossary() -> None:
-    """Import, export, list, edit and check the glossary."""
+    """Import (merging), export, list, edit and check the glossary; its history, diffs and rollbacks."""
+
+
+def _who() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in this environment
+        return "cli"
+
+
+def who_option(command):
+    return click.option("--who", default=_who, show_default="your user name",
+                        help="Who made the change, for the glossary history.")(command)
+
+
+def _term_line(term: dict) -> str:
+    forms = "; ".join(f"{k}={v}" for k, v in term["forms"].items())
+    return f"{term['text']} ({term['status']}" + (f"; {forms}" if forms else "") + ")"
+
+
+def _value(value) -> str:
+    if isinstance(value, dict) and "text" in value:
+        return _term_line(value)
+    return "-" if value in (None, "") else repr(value)
+
+
+def change_line(change: Change) -> str:
+    where = " ".join(x for x in (change.lang, repr(change.term) if change.term else "") if x)
+    if change.field == "term":
+        sign = "+" if change.before is None else "-"
+        return f"{sign} {change.lang} term {_term_line(change.after or change.before)}"
+    return f"{where + ': ' if where else ''}{change.field}: {_value(change.before)} -> {_value(change.after)}"
+
+
+def conflict_line(conflict: Conflict) -> str:
+    if conflict.field == "match":
+        return (f"conflict: {conflict.incoming} shares terms with {', '.join(conflict.current)}; "
+                "not imported (edit the file or the glossary)")
+    where = " ".join(x for x in (conflict.lang, repr(conflict.term) if conflict.term else "") if x)
+    done = "applied (--prefer-file)" if conflict.applied else "kept the glossary's"
+    return (f"conflict {conflict.concept} <- {conflict.incoming}: {where + ': ' if where else ''}{conflict.field}: "
+            f"glossary {_value(conflict.current)}, file {_value(conflict.file)}; {done}")
+
+
+def show_plan(plan: Plan) -> None:
+    """Every concept a plan adds, changes or removes, with the values, and its conflicts."""
+    for concept in plan.added:
+        click.echo(f"added {concept.id}: " + "; ".join(f"{t.lang}: {t.text}" for t in concept.terms))
+    for changed in plan.changed:
+        sources = [s for s in changed.incoming if s != changed.id]
+        click.echo(f"changed {changed.id}" + (f" (from {', '.join(sources)})" if sources else "") + ":")
+        for change in changed.changes:
+            click.echo(f"    {change_line(change)}")
+    for concept in plan.removed:
+        click.echo(f"removed {concept.id}")
+    for conflict in plan.conflicts:
+        click.echo(conflict_line(conflict))
 
 
 @glossary.command("import")
@@ -35,20 +98,39 @@ def glossary() -> None:
 @click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "csv-pair", "tbx"]),
               help="Default: from the file name (.csv, .tsv, .tbx, .xml).")
 @click.option("--langs", help="For a headerless two-column CSV: the two languages, e.g. en,tr.")
-@click.option("--replace", is_flag=True, help="Replace the whole glossary instead of merging by concept id.")
+@click.option("--replace", is_flag=True, help="Replace the whole glossary with the file instead of merging.")
+@click.option("--prefer-file", is_flag=True,
+              help="On a conflict, take the file's value (default: keep the glossary's).")
+@click.option("--dry-run", is_flag=True, help="Print what would change and write nothing.")
+@who_option
 @click.pass_context
-def import_(ctx, file, fmt, langs, replace) -> None:
-    """Import a CSV or TBX (v2 or v3) file; all of it or nothing."""
+def import_(ctx, file, fmt, langs, replace, prefer_file, dry_run, who) -> None:
+    """Merge a CSV or TBX (v2 or v3) file into the glossary: concepts join by id or a shared term,
+    new terms, forms and notes are added, nothing is removed, conflicts are reported and kept as
+    they are unless --prefer-file. All of it or nothing."""
     from glossary.formats import load
 
+    if replace and prefer_file:
+        raise click.UsageError("--prefer-file is for merging; --replace takes the whole file anyway")
     try:
         source, _, target = (langs or "").partition(",")
         concepts = load(file, fmt, source=source or None, target=target or None)
-        version = _store(ctx).import_concepts(concepts, replace=replace, change=f"import {file.name}")
+        plan, version = _store(ctx).merge(concepts, prefer_file=prefer_file, replace=replace, who=who,
+                                          source=file.name, dry_run=dry_run)
     except GlossaryError as exc:
         _fail(f"{file}: {exc}")
+    show_plan(plan)
     terms = sum(len(c.terms) for c in concepts)
-    click.echo(f"imported {len(concepts)} concepts ({terms} terms) from {file}; glossary version {version}")
+    if dry_run:
+        click.echo(f"dry run: {len(concepts)} concepts ({terms} terms) in {file} would give {describe(plan)}; "
+                   f"nothing written (glossary version {version})")
+    else:
+        click.echo(f"imported {len(concepts)} concepts ({terms} terms) from {file}: {describe(plan)}; "
+                   f"glossary version {version}")
+    kept = sum(not c.applied for c in plan.conflicts)
+    if kept:
+        click.echo(f"dragoman: {kept} conflict{'s' if kept > 1 else ''} not applied: the glossary's values were kept "
+                   "(--prefer-file takes the file's)", err=True)
 
 
 @glossary.command()
@@ -94,8 +176,9 @@ def list_(ctx, lang) -> None:
 @click.option("--id", "concept_id", help="Concept id (default: from the first term).")
 @click.option("--kind", type=click.Choice(["translate", "keep", "forbidden"]), default="translate")
 @click.option("--note", default="")
+@who_option
 @click.pass_context
-def add(ctx, terms, concept_id, kind, note) -> None:
+def add(ctx, terms, concept_id, kind, note, who) -> None:
     """Add a concept: LANG=TERMS per language, in the CSV cell syntax, e.g.
     en=Pristina 'tr=Priştine' 'sq=Prishtinë {def=Prishtina; def.gen=Prishtinës}'."""
     from glossary.formats.csv import parse_cell
@@ -108,7 +191,7 @@ def add(ctx, terms, concept_id, kind, note) -> None:
                 raise GlossaryError(f"{item!r}: write LANG=TERM with LANG one of {', '.join(LANGUAGES)}")
             parsed += parse_cell(cell, lang)
         concept = Concept(concept_id or slug(parsed[0].text), kind, parsed, note)
-        version = _store(ctx).add(concept)
+        version = _store(ctx).add(concept, who=who)
     except GlossaryError as exc:
         _fail(str(exc))
     click.echo(f"added {concept.id}; glossary version {version}")
@@ -116,11 +199,12 @@ def add(ctx, terms, concept_id, kind, note) -> None:
 
 @glossary.command()
 @click.argument("concept_id")
+@who_option
 @click.pass_context
-def remove(ctx, concept_id) -> None:
+def remove(ctx, concept_id, who) -> None:
     """Remove a concept."""
     try:
-        version = _store(ctx).remove(concept_id)
+        version = _store(ctx).remove(concept_id, who=who)
     except GlossaryError as exc:
         _fail(str(exc))
     click.echo(f"removed {concept_id}; glossary version {version}")
@@ -128,14 +212,71 @@ def remove(ctx, concept_id) -> None:
 
 @glossary.command()
 @click.option("--replace", is_flag=True, help="Replace the whole glossary with the seed.")
+@who_option
 @click.pass_context
-def seed(ctx, replace) -> None:
-    """Load the built-in newsroom glossary (KFOR, NATO, Pristina, Belgrade, ...)."""
+def seed(ctx, replace, who) -> None:
+    """Load the built-in newsroom glossary (KFOR, NATO, Pristina, Belgrade, ...), merged like an import."""
     from glossary.seed import load_seed
 
     concepts = load_seed()
-    version = _store(ctx).import_concepts(concepts, replace=replace, change="seed")
-    click.echo(f"loaded {len(concepts)} seed concepts; glossary version {version}")
+    try:
+        plan, version = _store(ctx).merge(concepts, replace=replace, who=who, source="seed.json", action="seed")
+    except GlossaryError as exc:
+        _fail(f"seed: {exc}")
+    for conflict in plan.conflicts:
+        click.echo(conflict_line(conflict), err=True)
+    click.echo(f"loaded {len(concepts)} seed concepts: {describe(plan)}; glossary version {version}")
+
+
+@glossary.command()
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the versions as JSON, with their summaries.")
+@click.pass_context
+def history(ctx, limit, as_json) -> None:
+    """The glossary's versions, newest first: version, when, who and what changed."""
+    rows = _store(ctx).history(limit)
+    if as_json:
+        click.echo(json.dumps([{**r, "created_at": _when(r["created_at"])} for r in rows], ensure_ascii=False,
+                              indent=1))
+        return
+    for row in rows:
+        kept = "" if row["snapshot"] else "  (no snapshot)"
+        click.echo(f"{row['version']:>5}  {_when(row['created_at'])}  {row['who'] or '-'}  {row['change']}{kept}")
+
+
+def _when(value) -> str:
+    if value.tzinfo is None:  # SQLite hands back naive datetimes; they were stored in UTC
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+@glossary.command()
+@click.argument("old", type=click.IntRange(0))
+@click.argument("new", type=click.IntRange(0), required=False)
+@click.pass_context
+def diff(ctx, old, new) -> None:
+    """Concepts added, removed and changed from version OLD to version NEW (default: now)."""
+    store = _store(ctx)
+    try:
+        plan = store.diff(old, new)
+    except GlossaryError as exc:
+        _fail(str(exc))
+    show_plan(plan)
+    click.echo(f"version {old} -> {new if new is not None else store.version()}: {describe(plan)}")
+
+
+@glossary.command()
+@click.argument("version", type=click.IntRange(0))
+@who_option
+@click.pass_context
+def rollback(ctx, version, who) -> None:
+    """Make the glossary what it was at VERSION, as a new version (the history is kept)."""
+    try:
+        plan, new = _store(ctx).rollback(version, who=who)
+    except GlossaryError as exc:
+        _fail(str(exc))
+    show_plan(plan)
+    click.echo(f"rolled back to version {version}: {describe(plan)}; glossary version {new}")
 
 
 @glossary.command()

@@ -27,6 +27,7 @@ from pathlib import Path
 from glossary.model import LANGUAGES, Concept, GlossaryError, slug, validate
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_SLUG = 100  # characters of an id made from a term (the store keeps ids of up to 200)
 
 READ_FORMATS = ("csv", "tsv", "csv-pair", "tbx", "tbx2", "tbx3", "xml")
 WRITE_FORMATS = ("csv", "tsv", "csv-pair", "tbx2", "tbx3")
@@ -218,7 +219,7 @@ def settle(concepts: list[Concept], explicit: set[str], places: list[str]) -> li
     for concept in concepts:
         if not concept.id:
             named = next((t for t in concept.terms if t.status == "preferred"), concept.terms[0])
-            base = candidate = slug(named.text)
+            base = candidate = slug(named.text)[:MAX_SLUG].rstrip("-")
             n = 2
             while candidate in used:
                 candidate, n = f"{base}-{n}", n + 1

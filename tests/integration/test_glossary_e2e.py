@@ -116,3 +116,122 @@ def test_bad_glossary_files_are_refused_whole(tmp_path, content, name, extra, me
     assert result.exit_code == 3
     assert message in result.stderr.lower() or message in result.stderr
     assert run(tmp_path, db, "glossary", "list").stdout == ""
+
+
+# --- imports merge; every change is a version (history, diff, rollback) ---------------------------------
+def _tbx(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_a_plain_tbx_import_merges_into_the_seed(tmp_path):
+    """The defect: after `glossary seed`, importing another tool's TBX (en+sq pairs: Pristina ->
+    Prishtinë, KFOR -> KFOR) replaced kfor and pristina: KFOR lost its keep kind, its tr/sr terms
+    and forms, and Serbian text no longer matched KFOR-a or Prištinu."""
+    from glossary.match import Matcher
+    from tests.unit.test_glossary_merge import PLAIN_TBX
+    from translate.terms import load_glossary
+
+    db = tmp_path / "g.db"
+    assert run(tmp_path, db, "glossary", "seed").exit_code == 0
+    before = run(tmp_path, db, "glossary", "list").stdout
+    result = run(tmp_path, db, "glossary", "import", str(_tbx(tmp_path, "other-tool.tbx", PLAIN_TBX)))
+    assert result.exit_code == 0, result.output
+    assert "imported 3 concepts (6 terms)" in result.stdout and "1 added;" in result.stdout
+    after = run(tmp_path, db, "glossary", "list").stdout
+    seed_lines = {line for line in before.splitlines() if line.startswith(("kfor ", "pristina "))}
+    assert seed_lines <= set(after.splitlines())
+    assert "kfor (keep) en: KFOR; sq: KFOR {def=KFOR-i" in after and "sr-Latn: KFOR {gen=KFOR-a" in after
+    assert "tr: Priştine" in after and "sr-Latn: Priština {gen=Prištine" in after
+    concepts, version = load_glossary("db", f"sqlite:///{db}")
+    assert version == 2
+    found = Matcher(concepts, "sr-Latn").find("Komandant KFOR-a doputovao je u Prištinu.")
+    assert [(m.text, m.concept.id) for m in found] == [("KFOR-a", "kfor"), ("Prištinu", "pristina")]
+
+
+CONFLICTING_TBX = """<?xml version="1.0" encoding="UTF-8"?>
+<martif type="TBX" xml:lang="en"><text><body>
+  <termEntry id="k"><descrip type="x-dragoman-kind">keep</descrip>
+    <langSet xml:lang="en"><tig><term>Kosovo</term></tig></langSet>
+    <langSet xml:lang="sq"><tig><term>Kosova</term></tig></langSet></termEntry>
+  <termEntry id="peja"><langSet xml:lang="en"><tig><term>Peja</term></tig></langSet>
+    <langSet xml:lang="sq"><tig><term>Pejë</term></tig></langSet></termEntry>
+</body></text></martif>
+""".encode()
+
+
+def test_dry_run_conflicts_and_prefer_file(tmp_path):
+    db = tmp_path / "g.db"
+    tbx = _tbx(tmp_path, "conflicts.tbx", CONFLICTING_TBX)
+    assert run(tmp_path, db, "glossary", "seed").exit_code == 0
+    dry = run(tmp_path, db, "glossary", "import", str(tbx), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "added peja: en: Peja; sq: Pejë" in dry.stdout
+    assert "conflict kosovo <- k: sq: preferred: glossary 'Kosovë', file 'Kosova'; kept the glossary's" in dry.stdout
+    assert "conflict kosovo <- k: kind: glossary 'translate'" not in dry.stdout  # the default takes the file's kind
+    assert "kind: 'translate' -> 'keep'" in dry.stdout
+    assert "dry run:" in dry.stdout and "nothing written (glossary version 1)" in dry.stdout
+    assert len(run(tmp_path, db, "glossary", "history").stdout.splitlines()) == 1
+    kept = run(tmp_path, db, "glossary", "import", str(tbx), "--who", "bob")
+    assert kept.exit_code == 0 and "1 conflict not applied" in kept.stderr
+    assert "sq: Kosovë {def=Kosova" in run(tmp_path, db, "glossary", "list", "--lang", "sq").stdout
+    taken = run(tmp_path, db, "glossary", "import", str(tbx), "--prefer-file")
+    assert taken.exit_code == 0 and "applied (--prefer-file)" in taken.stdout
+    listed = run(tmp_path, db, "glossary", "list", "--lang", "sq").stdout
+    assert "sq: Kosovë [admitted] {def=Kosova" in listed and "; sq: Kosova" in listed
+    both = run(tmp_path, db, "glossary", "import", str(tbx), "--replace", "--prefer-file")
+    assert both.exit_code == 2 and "--prefer-file is for merging" in both.output
+
+
+def test_history_diff_and_rollback(tmp_path):
+    from tests.unit.test_glossary_merge import PLAIN_TBX
+
+    db = tmp_path / "g.db"
+    assert run(tmp_path, db, "glossary", "seed", "--who", "alice").exit_code == 0
+    seeded = run(tmp_path, db, "glossary", "list").stdout
+    tbx = _tbx(tmp_path, "other-tool.tbx", PLAIN_TBX)
+    assert run(tmp_path, db, "glossary", "import", str(tbx), "--who", "bob").exit_code == 0
+    assert run(tmp_path, db, "glossary", "remove", "kfor", "--who", "carol").exit_code == 0
+    history = run(tmp_path, db, "glossary", "history").stdout.splitlines()
+    assert [line.split()[0] for line in history] == ["3", "2", "1"]
+    assert "carol  remove kfor" in history[0] and "bob  import other-tool.tbx (merge): 1 added" in history[1]
+    assert "alice  seed seed.json (merge): 17 added" in history[2]
+    as_json = json.loads(run(tmp_path, db, "glossary", "history", "--json").stdout)
+    assert as_json[1]["summary"]["ids"]["added"] == ["gracanica"] and as_json[1]["who"] == "bob"
+    diff = run(tmp_path, db, "glossary", "diff", "1", "3")
+    assert diff.exit_code == 0 and "added gracanica: en: Gračanica; sq: Graçanicë" in diff.stdout
+    assert "removed kfor" in diff.stdout and diff.stdout.endswith("version 1 -> 3: 1 added, 1 removed\n")
+    back = run(tmp_path, db, "glossary", "rollback", "1", "--who", "dave")
+    assert back.exit_code == 0 and "rolled back to version 1: 1 added, 1 removed; glossary version 4" in back.stdout
+    assert run(tmp_path, db, "glossary", "list").stdout == seeded
+    assert len(run(tmp_path, db, "glossary", "history").stdout.splitlines()) == 4  # nothing deleted
+    assert "version 4 -> 4: no changes" in run(tmp_path, db, "glossary", "diff", "4").stdout
+
+
+def test_diff_and_rollback_of_versions_that_are_not_stored(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "g.db"
+    assert run(tmp_path, db, "glossary", "seed").exit_code == 0
+    assert run(tmp_path, db, "glossary", "remove", "kfor").exit_code == 0
+    missing = run(tmp_path, db, "glossary", "rollback", "7")
+    assert missing.exit_code == 3 and "glossary version 7 is not stored: there is no such version" in missing.stderr
+    with sqlite3.connect(db) as conn:  # as a database from before snapshots were kept
+        conn.execute("DELETE FROM glossary_snapshots WHERE version = 1")
+    for args in (("diff", "1", "2"), ("rollback", "1")):
+        result = run(tmp_path, db, "glossary", *args)
+        assert result.exit_code == 3 and "made before dragoman kept a snapshot" in result.stderr
+    assert "(no snapshot)" in run(tmp_path, db, "glossary", "history").stdout
+
+
+def test_a_termbase_with_other_ids_joins_the_seed_by_shared_terms(tmp_path):
+    db = tmp_path / "g.db"
+    assert run(tmp_path, db, "glossary", "seed").exit_code == 0
+    result = run(tmp_path, db, "glossary", "import", str(TBX))
+    assert result.exit_code == 0, result.output
+    assert "imported 16 concepts (84 terms)" in result.stdout and "3 changed, 1 conflict" in result.stdout
+    assert "changed kfor (from te-001):\n    + tr term KFOR (preferred)" in result.stdout
+    assert "conflict kfor <- te-001: subject: glossary 'news', file 'security'; kept the glossary's" in result.stdout
+    listed = run(tmp_path, db, "glossary", "list").stdout
+    assert "te-0" not in listed and "kfor (keep) en: KFOR; tr: KFOR; sq: KFOR {def=KFOR-i" in listed
