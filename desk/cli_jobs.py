@@ -171,7 +171,8 @@ def retry(ctx, draft_id) -> None:
 @click.option("--loglevel", default="INFO")
 @click.pass_context
 def worker(ctx, directions, concurrency, pool, loglevel) -> None:
-    """Run a Celery worker for some directions (needs DRAGOMAN_REDIS_URL)."""
+    """Run a Celery worker for some directions (needs DRAGOMAN_REDIS_URL); each of its processes also
+    sends the outbox (hops, callbacks) and runs the reconciler."""
     settings: Settings = ctx.obj
     keys = [d.strip() for d in directions.split(",") if d.strip()]
     bad = [k for k in keys if k not in MODELS]
@@ -192,25 +193,14 @@ def worker(ctx, directions, concurrency, pool, loglevel) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.pass_context
 def serve(ctx, host, port) -> None:
-    """Run the HTTP API (and, with Redis, the reconciler; without it, the jobs themselves)."""
-    import threading
-
+    """Run the HTTP API, the outbox drainer and the reconciler (without Redis, the jobs themselves)."""
     import uvicorn
 
     from desk.api import create_app
 
     settings: Settings = ctx.obj
     service = _service(settings)
-
-    def reconciler() -> None:
-        while True:
-            time.sleep(settings.reconcile_every)
-            try:
-                service.reconcile()
-            except Exception as exc:  # the API keeps serving; the next pass tries again
-                click.echo(f"dragoman: reconciler: {exc}", err=True)
-
-    threading.Thread(target=reconciler, name="dragoman-reconciler", daemon=True).start()
+    service.start_background()  # a thread: hops and callbacks nobody is sending, leases that ran out
     uvicorn.run(create_app(settings, service), host=host, port=port)
 
 

@@ -9,10 +9,21 @@ two drafts finishing at once are serialised, and the second one settles the job.
 
 Segment results are written keyed by (draft, segment index): a task that is delivered twice
 writes the same rows again and never duplicates them.
+
+What has to leave the store is written to the outbox (``newsroom.outbox``) in the same
+transaction: a job's first hops with the job, each next hop with the step before it, the job's
+callback with the change that settles it.
+
+A worker holds a lease on the draft it translates (``start``, ``renew``): while it runs, no
+other delivery of the draft starts; once it runs out (the worker died), ``reclaim`` hands the
+draft out again. A hop delivered more than ``max_deliveries`` times without finishing fails its
+draft as a poison task instead of killing workers for ever.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,9 +55,10 @@ from newsroom.lifecycle import (
     job_state,
     next_draft_state,
 )
+from newsroom.outbox import add_callback, add_dispatch, aware, outbox, waiting_dispatch
 
 __all__ = ["APPROVED", "CANCELLED", "DRAFT_READY", "FAILED", "IN_REVIEW", "QUEUED", "REJECTED", "STATES",
-           "TRANSLATING", "UNFINISHED", "Change", "JobStore", "SegmentRow"]
+           "TRANSLATING", "UNFINISHED", "Change", "IdempotencyError", "JobStore", "SegmentRow"]
 
 metadata = sa.MetaData()
 
@@ -66,6 +78,8 @@ jobs = sa.Table(
     sa.Column("submitted_by", sa.String(64), nullable=False, default=""),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("idempotency_key", sa.String(300), unique=True),     # <caller>|<Idempotency-Key header>
+    sa.Column("request_digest", sa.String(64)),                     # of the request that key made
 )
 drafts = sa.Table(
     "drafts", metadata,
@@ -83,6 +97,9 @@ drafts = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("finished_at", sa.DateTime(timezone=True)),
     sa.Column("models", sa.JSON, nullable=False, default=list),   # per hop: direction, model id, revision
+    sa.Column("lease_until", sa.DateTime(timezone=True)),           # a worker holds the draft until then
+    sa.Column("lease_owner", sa.String(32)),                        # which delivery holds it
+    sa.Column("deliveries", sa.Integer, nullable=False, default=0),  # of this hop, none of which finished
     sa.UniqueConstraint("job_id", "target_lang"),
 )
 segments = sa.Table(
@@ -116,6 +133,8 @@ history = sa.Table(
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 VERSION_TABLE = "jobs_alembic_version"
+DEFAULT_LEASE = 60.0
+RELEASED = {"lease_until": None, "lease_owner": None, "deliveries": 0}
 
 
 def now() -> datetime:
@@ -124,6 +143,15 @@ def now() -> datetime:
 
 def new_id() -> str:
     return uuid.uuid4().hex
+
+
+class IdempotencyError(ValueError):
+    """An idempotency key already used for another request (HTTP 409)."""
+
+
+def digest(values: list) -> str:
+    """A request's fingerprint: what an idempotency key must be used with again."""
+    return hashlib.sha256(json.dumps(values, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -164,9 +192,11 @@ class JobStore:
     # --- creating ---------------------------------------------------------------------------------
     def create_job(self, *, source_lang: str, text: str, fmt: str, targets: list[tuple[str, int, list[dict],
                    list[SegmentRow]]], glossary: str = "", glossary_version: int | None = None, priority: int = 5,
-                   callback_url: str = "", submitted_by: str = "") -> tuple[str, dict[str, str]]:
-        """Store a job with one draft per target (target tag, number of hops, blocks, segments).
-        Returns the job id and target -> draft id."""
+                   callback_url: str = "", submitted_by: str = "", idempotency_key: str | None = None,
+                   request_digest: str | None = None) -> tuple[str, dict[str, str]]:
+        """Store a job with one draft per target (target tag, number of hops, blocks, segments) and,
+        in the same transaction, the dispatch of every draft's first hop (``newsroom.outbox``).
+        Returns the job id and target -> draft id. IntegrityError if ``idempotency_key`` is taken."""
         job_id, stamp = new_id(), now()
         draft_ids = {target: new_id() for target, *_ in targets}
         with self.engine.begin() as conn:
@@ -174,12 +204,13 @@ class JobStore:
                 id=job_id, source_lang=source_lang, format=fmt, text=text, glossary=glossary,
                 glossary_version=glossary_version, priority=priority, callback_url=callback_url,
                 callback_done=False, state=QUEUED, error="", submitted_by=submitted_by, created_at=stamp,
-                updated_at=stamp))
+                updated_at=stamp, idempotency_key=idempotency_key, request_digest=request_digest))
             for target, hops, blocks, rows in targets:
                 draft_id = draft_ids[target]
                 conn.execute(drafts.insert().values(
                     id=draft_id, job_id=job_id, target_lang=target, state=QUEUED, hops=hops, hop=0, done=0,
-                    total=len(rows), attempts=0, blocks=blocks, error="", updated_at=stamp, models=[]))
+                    total=len(rows), attempts=0, blocks=blocks, error="", updated_at=stamp, models=[], deliveries=0))
+                add_dispatch(conn, job_id, draft_id, 0, priority)
                 if rows:
                     conn.execute(segments.insert(), [
                         {"draft_id": draft_id, "idx": r.idx, "block": r.block, "source": r.source,
@@ -195,7 +226,14 @@ class JobStore:
             result = dict(row)
             result["drafts"] = [dict(d) for d in conn.execute(
                 sa.select(drafts).where(drafts.c.job_id == job_id).order_by(drafts.c.target_lang)).mappings()]
+            result["outbox"] = [dict(r) for r in conn.execute(sa.select(outbox).where(
+                outbox.c.job_id == job_id).order_by(outbox.c.created_at, outbox.c.id)).mappings()]
             return result
+
+    def job_by_key(self, idempotency_key: str) -> dict | None:
+        with self.engine.connect() as conn:
+            job_id = conn.execute(sa.select(jobs.c.id).where(jobs.c.idempotency_key == idempotency_key)).scalar()
+        return self.job(job_id) if job_id else None
 
     def jobs(self, state: str | None = None, lang: str | None = None, limit: int = 50, offset: int = 0,
              created_from: datetime | None = None, created_before: datetime | None = None) -> list[dict]:
@@ -237,6 +275,13 @@ class JobStore:
                 sa.select(segments).where(segments.c.draft_id == draft_id).order_by(segments.c.idx)).mappings()]
             return result
 
+    def languages(self, draft_id: str) -> tuple[str, str] | None:
+        """The draft's source and target language (None for an unknown draft)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(jobs.c.source_lang, drafts.c.target_lang).join(
+                drafts, drafts.c.job_id == jobs.c.id).where(drafts.c.id == draft_id)).first()
+        return (row.source_lang, row.target_lang) if row else None
+
     def segments(self, draft_id: str) -> list[SegmentRow]:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(segments).where(segments.c.draft_id == draft_id).order_by(segments.c.idx))
@@ -277,9 +322,23 @@ class JobStore:
         stamp = now()
         if new in (DRAFT_READY, FAILED, CANCELLED) and row.state in UNFINISHED:
             values.setdefault("finished_at", stamp)
+        if event != START:
+            values = {**RELEASED, **values}  # no worker holds the draft any more
         conn.execute(drafts.update().where(drafts.c.id == draft_id).values(state=new, updated_at=stamp, **values))
         before, after = self._settle(conn, row.job_id)
-        return Change(draft_id, row.job_id, row.state, new, before, after)
+        change = Change(draft_id, row.job_id, row.state, new, before, after)
+        if change.job_settled:
+            self._queue_callback(conn, row.job_id, after)
+        return change
+
+    def _queue_callback(self, conn: sa.Connection, job_id: str, state: str) -> None:
+        """The settled job's callback, in the outbox with the change (if the job has a callback URL)."""
+        url = conn.execute(sa.select(jobs.c.callback_url).where(jobs.c.id == job_id)).scalar()
+        if url:
+            rows = conn.execute(sa.select(drafts.c.id, drafts.c.target_lang, drafts.c.state)
+                                .where(drafts.c.job_id == job_id).order_by(drafts.c.target_lang))
+            add_callback(conn, job_id, url, {"job_id": job_id, "state": state, "drafts": [
+                {"id": r.id, "target": r.target_lang, "state": r.state} for r in rows]})
 
     def _settle(self, conn: sa.Connection, job_id: str) -> tuple[str, str]:
         """Set the job's state to ``job_state`` of its drafts; returns (before, after)."""
@@ -301,15 +360,39 @@ class JobStore:
                                              old=old, new=new, state=state))
 
     # --- progress (the workers' side) ------------------------------------------------------------------
-    def start(self, draft_id: str, hop: int) -> dict | None:
-        """Mark a draft translating at ``hop``; None if there is nothing to do (finished, cancelled,
-        failed, or already past that hop): the caller then acknowledges its message and stops."""
+    def start(self, draft_id: str, hop: int, *, lease: float = DEFAULT_LEASE, max_deliveries: int = 0) -> dict | None:
+        """Mark a draft translating at ``hop`` and lease it for ``lease`` seconds to the caller (the
+        draft as it was, with ``lease_owner``, the caller's token for ``renew``); None if there is
+        nothing to do (finished, cancelled, failed, past that hop, or another delivery holds its
+        lease): the caller then acknowledges its message and stops. The ``max_deliveries + 1``-th
+        delivery of a hop none of whose deliveries finished fails the draft instead (poison)."""
         with self.locked(draft_id=draft_id) as conn:
             row = conn.execute(sa.select(drafts).where(drafts.c.id == draft_id)).mappings().first()
-            if row["state"] not in UNFINISHED or row["hop"] > hop:
+            if row["state"] not in UNFINISHED or row["hop"] > hop or _held(row):
                 return None
-            self.apply(conn, draft_id, START, hop=hop, attempts=row["attempts"] + 1)
-            return dict(row)
+            deliveries = row["deliveries"] + 1
+            if max_deliveries and deliveries > max_deliveries:
+                self.apply(conn, draft_id, FAIL, error=_poisoned(row, hop, deliveries, max_deliveries))
+                return None
+            owner = new_id()
+            self.apply(conn, draft_id, START, hop=hop, attempts=row["attempts"] + 1, deliveries=deliveries,
+                       lease_owner=owner, lease_until=now() + timedelta(seconds=lease))
+            return {**dict(row), "lease_owner": owner}
+
+    def renew(self, draft_id: str, owner: str, lease: float = DEFAULT_LEASE) -> bool:
+        """Extend the caller's lease; False if it no longer holds the draft (cancelled, or the lease
+        ran out and another delivery took it): the caller stops."""
+        with self.engine.begin() as conn:
+            return bool(conn.execute(drafts.update().where(
+                drafts.c.id == draft_id, drafts.c.lease_owner == owner, drafts.c.state == TRANSLATING)
+                .values(lease_until=now() + timedelta(seconds=lease))).rowcount)
+
+    def release(self, draft_id: str, owner: str) -> None:
+        """Give the lease back without finishing (a transient error: the hop is tried again, and this
+        delivery does not count towards a poison task)."""
+        with self.engine.begin() as conn:
+            conn.execute(drafts.update().where(drafts.c.id == draft_id, drafts.c.lease_owner == owner)
+                         .values(**RELEASED))
 
     def record_model(self, draft_id: str, hop: int, model: dict) -> None:
         """Say which model (id, revision) translates ``hop`` of the draft."""
@@ -337,11 +420,20 @@ class JobStore:
             conn.execute(drafts.update().where(drafts.c.id == draft_id).values(done=done, updated_at=now()))
             return int(done)
 
-    def next_hop(self, draft_id: str, hop: int) -> None:
-        """The draft goes on to ``hop`` (it stays translating; the next message starts it)."""
+    def next_hop(self, draft_id: str, hop: int, owner: str | None = None) -> bool:
+        """The draft goes on to ``hop`` (it stays translating, its lease given back) and that hop's
+        dispatch joins the outbox; False if the draft is not translating (or ``owner`` no longer
+        holds it)."""
+        where = [drafts.c.id == draft_id, drafts.c.state == TRANSLATING]
+        if owner is not None:
+            where.append(drafts.c.lease_owner == owner)
         with self.engine.begin() as conn:
-            conn.execute(drafts.update().where(drafts.c.id == draft_id, drafts.c.state == TRANSLATING)
-                         .values(hop=hop, updated_at=now()))
+            if not conn.execute(drafts.update().where(*where).values(hop=hop, updated_at=now(), **RELEASED)).rowcount:
+                return False
+            row = conn.execute(sa.select(jobs.c.id, jobs.c.priority).join(drafts, drafts.c.job_id == jobs.c.id)
+                               .where(drafts.c.id == draft_id)).first()
+            add_dispatch(conn, row.id, draft_id, hop, row.priority)
+            return True
 
     def finish_draft(self, draft_id: str) -> Change | None:
         """Mark a translating draft ready; None if it was not translating (cancelled meanwhile)."""
@@ -382,8 +474,10 @@ class JobStore:
         what is missing is translated); returns the draft. TransitionError unless it failed."""
         with self.locked(draft_id=draft_id) as conn:
             old_error = conn.execute(sa.select(drafts.c.error).where(drafts.c.id == draft_id)).scalar()
-            self.apply(conn, draft_id, RETRY, hop=0, error="", finished_at=None)
+            change = self.apply(conn, draft_id, RETRY, hop=0, error="", finished_at=None)
             self.log(conn, draft_id, None, who or "system", "retry", old_error, None)
+            priority = conn.execute(sa.select(jobs.c.priority).where(jobs.c.id == change.job_id)).scalar()
+            add_dispatch(conn, change.job_id, draft_id, 0, priority)
             return dict(conn.execute(sa.select(drafts).where(drafts.c.id == draft_id)).mappings().first())
 
     def is_cancelled(self, draft_id: str) -> bool:
@@ -395,15 +489,37 @@ class JobStore:
             return bool(conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.callback_done.is_(False))
                                      .values(callback_done=True)).rowcount)
 
-    def stuck(self, older_than: timedelta) -> list[dict]:
-        """Unfinished drafts not touched for ``older_than``: their messages were lost."""
-        limit = now() - older_than
+    def reclaim(self, older_than: timedelta) -> list[dict]:
+        """Hand out again the unfinished drafts no worker has: whose lease ran out (the worker died),
+        or that nobody leased and nothing touched for ``older_than`` (their message was lost), and
+        that have no dispatch waiting in the outbox. Each gets a dispatch of its hop, written with a
+        compare-and-set on the draft, so reconcilers running at once hand a draft out once."""
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(drafts.c.id, drafts.c.job_id, drafts.c.hop, drafts.c.target_lang)
-                                .where(drafts.c.state.in_(UNFINISHED), drafts.c.updated_at < limit))
-            return [dict(r._mapping) for r in rows]
+            found = conn.execute(sa.select(drafts.c.id, drafts.c.job_id, drafts.c.hop, jobs.c.priority)
+                                 .join(jobs, jobs.c.id == drafts.c.job_id).where(_unattended(older_than))).all()
+        redone = []
+        for row in found:
+            with self.engine.begin() as conn:
+                if conn.execute(drafts.update().where(drafts.c.id == row.id, _unattended(older_than))
+                                .values(lease_until=None, lease_owner=None, updated_at=now())).rowcount:
+                    add_dispatch(conn, row.job_id, row.id, row.hop, row.priority)
+                    redone.append({"id": row.id, "job_id": row.job_id, "hop": row.hop})
+        return redone
 
-    def touch(self, draft_id: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(drafts.update().where(drafts.c.id == draft_id).values(updated_at=now()))
+
+def _unattended(older_than: timedelta) -> sa.ColumnElement[bool]:
+    stamp = now()
+    return sa.and_(drafts.c.state.in_(UNFINISHED), ~waiting_dispatch(drafts.c.id), sa.or_(
+        sa.and_(drafts.c.lease_until.is_not(None), drafts.c.lease_until < stamp),
+        sa.and_(drafts.c.lease_until.is_(None), drafts.c.updated_at < stamp - older_than)))
+
+
+def _held(row) -> bool:
+    """Another delivery holds the draft's lease."""
+    return row["lease_until"] is not None and aware(row["lease_until"]) > now()
+
+
+def _poisoned(row, hop: int, deliveries: int, most: int) -> str:
+    return (f"killed its worker {deliveries - 1} times: hop {hop + 1} of {row['hops']} was delivered {deliveries} "
+            f"times and never finished (DRAGOMAN_TASK_MAX_DELIVERIES={most}); retry it once the cause is fixed")
 

@@ -105,6 +105,8 @@ class LifecycleMachine(RuleBasedStateMachine):
             if before not in lc.UNFINISHED:
                 assert started is None and self._state(draft_id) == before
                 assert self.store.finish_draft(draft_id) is None
+            elif started is not None:  # this delivery gives up (a transient error): the lease goes back
+                self.store.release(draft_id, started["lease_owner"])
 
     @rule(data=st.data())
     def fail(self, data):

@@ -1,4 +1,6 @@
-"""The Celery application: Redis broker, one queue per model direction, settings for long ML tasks.
+"""The Celery application: Redis broker, one queue per model direction, settings for long ML tasks;
+worker processes are recycled after DRAGOMAN_WORKER_MAX_TASKS tasks or above
+DRAGOMAN_WORKER_MAX_MEMORY_MB (a leak or a fragmented heap does not grow for ever).
 
     celery -A workers inspect active        (the usual Celery tooling works)
     celery -A workers flower
@@ -24,6 +26,8 @@ def make_app(settings: Settings) -> Celery:
         task_acks_late=True,                 # a task is acknowledged when done, not when received
         task_reject_on_worker_lost=True,     # a killed worker's task goes back to the queue
         worker_prefetch_multiplier=1,        # one long task at a time per process
+        worker_max_tasks_per_child=settings.worker_max_tasks or None,  # then a fresh process
+        worker_max_memory_per_child=settings.worker_max_memory_mb * 1024 or None,  # KiB, checked after each task
         task_soft_time_limit=settings.task_soft_time_limit,
         task_time_limit=settings.task_time_limit,
         broker_transport_options={

@@ -5,13 +5,18 @@ stores the English of every segment, the second (en→sq, on mt.en-sq) finishes 
 terms are protected before the first hop and restored after the last, so the chain is invisible
 to callers. Work already stored is never redone: a redelivered hop translates only what is
 missing, and writes results keyed by (draft, segment).
+
+A hop holds the draft's lease (``JobStore.start``) while it runs: a ``Heartbeat`` thread renews it
+every third of ``DRAGOMAN_LEASE_SECONDS`` (an engine call may be long) and the hop renews it
+between chunks, stopping if it lost the draft (cancelled, or handed to another worker after the
+lease ran out). A hop never sends anything itself: its next hop and its job's callback are in the
+outbox, written with the change, and the drainer sends them (``workers.drainer``).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import urllib.request
+import threading
 from dataclasses import dataclass
 
 from common.languages import Direction
@@ -58,11 +63,62 @@ def _glossary(job: dict, settings: Settings, cache: dict):
     return cache[key]
 
 
+class Heartbeat:
+    """Keeps a draft's lease while a hop runs: renewed by a thread every third of the lease and by
+    ``renew`` between chunks; ``held`` turns False once the store says another delivery has it."""
+
+    def __init__(self, store: JobStore, draft_id: str, owner: str, seconds: float):
+        self.store, self.draft_id, self.owner, self.seconds = store, draft_id, owner, seconds
+        self.held = True
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"dragoman-lease-{draft_id[:8]}", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join(self.seconds)
+
+    def renew(self) -> bool:
+        if self.held:
+            try:
+                self.held = self.store.renew(self.draft_id, self.owner, self.seconds)
+            except Exception as exc:  # the database is away: keep working, the next beat tries again
+                log.warning("draft %s: cannot renew its lease: %s", self.draft_id, exc)
+        return self.held
+
+    def _beat(self) -> None:
+        while self.held and not self._stop.wait(self.seconds / 3):
+            self.renew()
+
+
 def run_hop(store: JobStore, engines: Engines, settings: Settings, draft_id: str, hop: int,
             glossary_cache: dict | None = None) -> HopResult:
-    draft = store.start(draft_id, hop)
+    """Translate one hop of a draft under its lease; SKIP if another delivery holds it or there is
+    nothing to do. An exception gives the lease back first (the caller fails the draft or retries)."""
+    draft = store.start(draft_id, hop, lease=settings.lease_seconds, max_deliveries=settings.task_max_deliveries)
     if draft is None:
         return HopResult(SKIP, draft_id, hop)
+    try:
+        with Heartbeat(store, draft_id, draft["lease_owner"], settings.lease_seconds) as lease:
+            return _translate(store, engines, settings, draft, hop, lease, glossary_cache)
+    except Exception:
+        _release(store, draft_id, draft["lease_owner"])
+        raise
+
+
+def _release(store: JobStore, draft_id: str, owner: str) -> None:
+    try:
+        store.release(draft_id, owner)
+    except Exception as exc:  # the lease then runs out by itself
+        log.warning("draft %s: cannot give its lease back: %s", draft_id, exc)
+
+
+def _translate(store: JobStore, engines: Engines, settings: Settings, draft: dict, hop: int, lease: Heartbeat,
+               glossary_cache: dict | None) -> HopResult:
+    draft_id = draft["id"]
     job = store.job(draft["job_id"])
     direction = Direction(job["source_lang"], draft["target_lang"])
     hops = route(direction)
@@ -75,16 +131,15 @@ def run_hop(store: JobStore, engines: Engines, settings: Settings, draft_id: str
     rows = store.segments(draft_id)
     if hop == 0:
         rows = _reuse_memory(store, direction, draft_id, rows)
-    todo = [r for r in rows if r.target is None and (last or r.pivot is None)]
     by_source: dict[str, list[SegmentRow]] = {}
-    for row in todo:
-        by_source.setdefault(row.source, []).append(row)
+    for row in rows:
+        if row.target is None and (last or row.pivot is None):
+            by_source.setdefault(row.source, []).append(row)
     unique = sorted(by_source, key=len)
-    size = settings.chunk_sentences
-    for start in range(0, len(unique), size):
-        if store.is_cancelled(draft_id):
-            return HopResult(CANCELLED, draft_id, hop)
-        chunk = unique[start:start + size]
+    for start in range(0, len(unique), settings.chunk_sentences):
+        if not lease.renew():
+            return HopResult(CANCELLED if store.is_cancelled(draft_id) else SKIP, draft_id, hop)
+        chunk = unique[start:start + settings.chunk_sentences]
         inputs = run.inputs(chunk) if hop == 0 else [by_source[s][0].pivot or "" for s in chunk]
         outputs = engine.translate(inputs)
         if last:
@@ -92,14 +147,16 @@ def run_hop(store: JobStore, engines: Engines, settings: Settings, draft_id: str
         else:
             store.save_pivot(draft_id, {r.idx: out.text for s, out in zip(chunk, outputs, strict=True)
                                         for r in by_source[s]})
+    return _end(store, draft_id, hop, last, lease.owner)
+
+
+def _end(store: JobStore, draft_id: str, hop: int, last: bool, owner: str) -> HopResult:
+    """The hop is done: the draft goes on to its next hop (dispatched through the outbox), or is ready."""
     if not last:
-        store.next_hop(draft_id, hop + 1)
-        return HopResult(NEXT, draft_id, hop + 1)
+        moved = store.next_hop(draft_id, hop + 1, owner)
+        return HopResult(NEXT if moved else SKIP, draft_id, hop + 1)
     change = store.finish_draft(draft_id)
-    settled = bool(change and change.job_settled)
-    if settled:
-        notify(store, job["id"])
-    return HopResult(DONE, draft_id, hop, settled)
+    return HopResult(DONE, draft_id, hop, bool(change and change.job_settled))
 
 
 def fail_hop(store: JobStore, draft_id: str, hop: int, exc: Exception) -> None:
@@ -113,10 +170,8 @@ def fail_hop(store: JobStore, draft_id: str, hop: int, exc: Exception) -> None:
 
 
 def fail(store: JobStore, draft_id: str, reason: str) -> None:
-    """Fail a draft that could not be made; the job reports when that settles it."""
-    change = store.fail_draft(draft_id, reason)
-    if change and change.job_settled:
-        notify(store, change.job_id)
+    """Fail a draft that could not be made (the job's callback joins the outbox if that settles it)."""
+    store.fail_draft(draft_id, reason)
 
 
 def _reuse_memory(store: JobStore, direction: Direction, draft_id: str, rows: list[SegmentRow]) -> list[SegmentRow]:
@@ -149,21 +204,3 @@ def _finish(store: JobStore, engines: Engines, run: Run, direction: Direction, d
     run.finish(segments, dict(zip(chunk, outputs, strict=True)), retranslate)
     store.save_segments(draft_id, [SegmentRow(s.index, s.block, s.source, s.space_after, None, s.target, s.flags,
                                               s.score, s.terms) for s in segments])
-
-
-def notify(store: JobStore, job_id: str) -> None:
-    """POST the finished job to its callback URL, once."""
-    job = store.job(job_id)
-    if not job or not job["callback_url"] or not store.mark_callback_done(job_id):
-        return
-    body = json.dumps({"job_id": job_id, "state": job["state"],
-                       "drafts": [{"id": d["id"], "target": d["target_lang"], "state": d["state"]}
-                                  for d in job["drafts"]]}).encode()
-    request = urllib.request.Request(job["callback_url"], body, {"Content-Type": "application/json"})
-    for attempt in range(3):
-        try:
-            with urllib.request.urlopen(request, timeout=10):
-                return
-        except OSError as exc:
-            log.warning("callback %s for job %s failed (attempt %d): %s", job["callback_url"], job_id,
-                        attempt + 1, exc)

@@ -3,62 +3,86 @@
 With ``DRAGOMAN_REDIS_URL`` set, hops go to Celery queues (one per direction) and any number of
 ``dragoman worker`` processes on any machines do the work. Without it, the embedded dispatcher
 runs the same hops in a thread of this process, against the same store.
+
+Either way a job and the dispatch of its first hops are stored in one transaction (the outbox,
+``newsroom.outbox``) and sent after the commit (``workers.drainer``): with the broker down a
+submission still succeeds, and its hops go out once the broker is back.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import timedelta
 
-from common.languages import Direction
+import sqlalchemy as sa
+
 from common.settings import Settings
-from newsroom.jobs import JobStore, SegmentRow
+from newsroom.jobs import IdempotencyError, JobStore, SegmentRow, digest
+from newsroom.outbox import DISPATCH, Outbox
 from newsroom.requests import LANGUAGE, ArticleRequest, RequestError, celery_priority
 from translate.engines import Engines
 from translate.pipeline import segment
 from translate.registry import route
-from workers.runner import NEXT, fail_hop, queue_for, run_hop
+from workers.drainer import Background, Drainer, Pump
+from workers.runner import fail_hop, run_hop
 
 log = logging.getLogger("dragoman.jobs")
 
 
 class EmbeddedDispatcher:
-    """Runs hops in one background thread of this process (no Redis needed)."""
+    """Runs hops in one background thread of this process (no Redis needed). It takes them from
+    the outbox, most urgent first: the store is the queue, so hops that a process which died had
+    not run are run by the next one."""
+
+    pulls = True  # takes its dispatch rows itself (see workers.drainer.Drainer)
 
     def __init__(self, store: JobStore, settings: Settings):
         self.store, self.settings = store, settings
         self.engines = Engines(settings)
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dragoman-embedded")
+        self.outbox = Outbox(store.engine)
+        self.pump = Pump("dragoman-embedded", self._step)
+        self.after_hop = self.after_drain = lambda: None  # JobService: its callbacks
         self._glossaries: dict = {}
 
     def send(self, draft_id: str, hop: int, queue: str, priority: int) -> None:
-        self.pool.submit(self._run, draft_id, hop)
+        self.pump.wake()
 
-    def _run(self, draft_id: str, hop: int) -> None:
-        try:
-            result = run_hop(self.store, self.engines, self.settings, draft_id, hop, self._glossaries)
-            if result.outcome == NEXT:
-                self._run(draft_id, result.hop)
-        except Exception as exc:  # a job fails; the service goes on
-            fail_hop(self.store, draft_id, hop, exc)
+    def wake(self) -> None:
+        self.pump.wake()
 
     def drain(self) -> None:
-        """Wait for every hop submitted so far (tests, `submit --wait` in embedded mode)."""
-        self.pool.submit(lambda: None).result()
+        """Run every hop that is due, to the end, then try the callbacks due (tests, the CLI in
+        embedded mode: a process about to end)."""
+        self.pump.wake()
+        self.pump.join()
+        self.after_drain()
+
+    def _step(self) -> float | None:
+        rows = self.outbox.claim((DISPATCH,), 1, max(self.settings.lease_seconds, 30))
+        if not rows:
+            return None
+        row = rows[0]
+        try:
+            run_hop(self.store, self.engines, self.settings, row["draft_id"], row["hop"], self._glossaries)
+        except Exception as exc:  # a job fails; the service goes on
+            fail_hop(self.store, row["draft_id"], row["hop"], exc)
+        self.outbox.sent(row)
+        self.after_hop()
+        return 0
 
 
 class CeleryDispatcher:
-    def __init__(self, settings: Settings):
-        from workers.app import make_app
+    def __init__(self, settings: Settings, app=None):
+        if app is None:
+            from workers.app import make_app
 
-        self.app = make_app(settings)
+            app = make_app(settings)
+        self.app = app
 
     def send(self, draft_id: str, hop: int, queue: str, priority: int) -> None:
         self.app.send_task("dragoman.translate_hop", args=[draft_id, hop], queue=queue,
-                           priority=celery_priority(priority))
+                           priority=celery_priority(priority), retry=False)
 
 
 class JobService:
@@ -68,59 +92,94 @@ class JobService:
         if dispatcher is None:
             dispatcher = CeleryDispatcher(settings) if settings.redis_url else EmbeddedDispatcher(self.store, settings)
         self.dispatcher = dispatcher
-        self._lock = threading.Lock()
+        self.drainer = Drainer(self.store, dispatcher, settings)
+        if isinstance(dispatcher, EmbeddedDispatcher):
+            dispatcher.after_hop, dispatcher.after_drain = self.drainer.callbacks.wake, self.drainer.deliver_due
+        self.background: Background | None = None
 
     @property
     def embedded(self) -> bool:
         return isinstance(self.dispatcher, EmbeddedDispatcher)
 
-    def submit(self, request: ArticleRequest, submitted_by: str = "") -> dict:
-        """Store a request (checked by ``newsroom.requests.prepare``, the one way in) as a job, then
-        dispatch the first hop of every target."""
+    def start_background(self) -> Background:
+        """The outbox and reconciler thread of a long-running process (``serve``)."""
+        if self.background is None:
+            self.background = Background(self).start()
+        return self.background
+
+    def submit(self, request: ArticleRequest, submitted_by: str = "", idempotency_key: str = "") -> dict:
+        """Store a request (checked by ``newsroom.requests.prepare``, the one way in) as a job with
+        the dispatch of every target's first hop, then send those. With ``idempotency_key``: the
+        job that key made, marked ``replayed``, if it made one for the same request;
+        IdempotencyError if it made one for another."""
         if not request.targets:
             raise RequestError(LANGUAGE, f"every target is the source language ({request.source}): "
                                          "nothing to translate")
+        fingerprint = digest([request.text, request.source, list(request.targets), request.format,
+                              request.glossary, request.priority, request.callback_url])
+        if idempotency_key and (done := self._replay(idempotency_key, fingerprint)):
+            return done
+        try:
+            job_id = self._create(request, submitted_by, idempotency_key or None, fingerprint)
+        except sa.exc.IntegrityError:
+            if idempotency_key and (done := self._replay(idempotency_key, fingerprint)):
+                return done  # the same key, submitted at the same moment
+            raise
+        self.drainer.flush(job_id)
+        return self.store.job(job_id)
+
+    def _create(self, request: ArticleRequest, submitted_by: str, key: str | None, fingerprint: str) -> str:
         blocks, segs = segment(request.text, request.source, request.format)
         rows = [SegmentRow(s.index, s.block, s.source, s.space_after) for s in segs]
         block_dicts = [asdict(b) for b in blocks]
-        directions = request.directions
-        job_id, drafts = self.store.create_job(
+        job_id, _ = self.store.create_job(
             source_lang=request.source, text=request.text, fmt=request.format, glossary=request.glossary,
             glossary_version=request.glossary_version, priority=request.priority,
-            callback_url=request.callback_url, submitted_by=submitted_by,
-            targets=[(d.target, max(1, len(route(d))), block_dicts, rows) for d in directions])
-        for direction in directions:
-            self.dispatch(drafts[direction.target], 0, direction, request.priority)
-        return self.store.job(job_id)
+            callback_url=request.callback_url, submitted_by=submitted_by, idempotency_key=key,
+            request_digest=fingerprint if key else None,
+            targets=[(d.target, max(1, len(route(d))), block_dicts, rows) for d in request.directions])
+        return job_id
 
-    def dispatch(self, draft_id: str, hop: int, direction: Direction, priority: int = 5) -> None:
-        self.dispatcher.send(draft_id, hop, queue_for(direction, hop), priority)
+    def _replay(self, key: str, fingerprint: str) -> dict | None:
+        job = self.store.job_by_key(key)
+        if job is None:
+            return None
+        if job["request_digest"] != fingerprint:
+            raise IdempotencyError(f"this Idempotency-Key was used for another request (job {job['id']}); "
+                                   "use a new key for a new article")
+        return {**job, "replayed": True}
 
     def cancel(self, job_id: str, who: str = "") -> bool:
-        return self.store.cancel(job_id, who)
+        cancelled = self.store.cancel(job_id, who)
+        self.drainer.callbacks.wake()
+        return cancelled
 
     def cancel_draft(self, draft_id: str, who: str = "") -> dict:
-        return self.store.cancel_draft(draft_id, who)
+        draft = self.store.cancel_draft(draft_id, who)
+        self.drainer.callbacks.wake()
+        return draft
 
     def retry(self, draft_id: str, who: str = "") -> dict:
         """Send a failed draft back to work (e.g. after its missing model was installed): only the
         segments still missing are translated. TransitionError unless the draft failed."""
         draft = self.store.retry(draft_id, who)
-        job = self.store.job(draft["job_id"])
-        self.dispatch(draft_id, 0, Direction(job["source_lang"], draft["target_lang"]), job["priority"])
+        self.drainer.flush(draft["job_id"])
         return draft
 
+    def resend_callback(self, job_id: str) -> dict | None:
+        """Queue the job's latest callback again (an admin's re-send); None if it has none."""
+        row = self.drainer.outbox.requeue(job_id)
+        if row is not None:
+            self.drainer.callbacks.wake()
+        return row
+
     def reconcile(self, older_than: timedelta | None = None) -> list[str]:
-        """Enqueue again every unfinished draft untouched for ``older_than`` (its message was lost,
-        e.g. Redis restarted empty). Idempotent hops make a duplicate harmless."""
+        """Hand out again every unfinished draft no worker holds: its lease ran out (the worker
+        died), or it sat untouched for ``older_than`` (default DRAGOMAN_RECONCILE_AFTER: its message
+        was lost, e.g. Redis restarted empty). Idempotent hops make a duplicate harmless."""
         older_than = older_than or timedelta(seconds=self.settings.reconcile_after)
-        redone = []
-        for row in self.store.stuck(older_than):
-            job = self.store.job(row["job_id"])
-            direction = Direction(job["source_lang"], row["target_lang"])
-            self.store.touch(row["id"])
-            self.dispatch(row["id"], row["hop"], direction, job["priority"])
-            redone.append(row["id"])
+        redone = [row["id"] for row in self.store.reclaim(older_than)]
         if redone:
             log.warning("reconciler re-enqueued %d drafts: %s", len(redone), ", ".join(redone))
+            self.drainer.flush()
         return redone

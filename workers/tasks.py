@@ -1,23 +1,26 @@
-"""Celery tasks. Each worker process keeps one ``Engines`` (its models), created after the fork."""
+"""Celery tasks. Each worker process keeps one ``Engines`` (its models), created after the fork,
+and runs one ``workers.drainer.Background`` thread (outbox and reconciler), started after the fork
+too (pools without child processes start it when the worker is ready)."""
 
 from __future__ import annotations
 
 import logging
 import os
 
-from celery import shared_task
+from celery import current_app, shared_task
+from celery.concurrency.prefork import TaskPool as PreforkPool
 from celery.exceptions import SoftTimeLimitExceeded
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_ready
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.exc import OperationalError
 
 from common.languages import Direction
 from common.settings import Settings
 from newsroom.jobs import JobStore
-from newsroom.requests import celery_priority
 from translate.engines import Engines
 from translate.registry import Hop
-from workers.runner import NEXT, fail, fail_hop, queue_for, run_hop
+from workers.runner import NEXT, fail, fail_hop, run_hop
+from workers.service import CeleryDispatcher, JobService
 
 log = logging.getLogger("dragoman.worker")
 TRANSIENT = (OperationalError, RedisConnectionError, ConnectionError, TimeoutError)
@@ -26,11 +29,12 @@ _state: dict = {}
 
 
 def _process() -> dict:
-    """This process's settings, store, engines and glossary cache (made on first use)."""
+    """This process's settings, store, service, engines and glossary cache (made on first use)."""
     if not _state:
         settings = Settings()
-        _state.update(settings=settings, store=JobStore(settings.database_url), engines=Engines(settings),
-                      glossaries={})
+        store = JobStore(settings.database_url)
+        service = JobService(settings, store, CeleryDispatcher(settings, current_app._get_current_object()))
+        _state.update(settings=settings, store=store, service=service, engines=Engines(settings), glossaries={})
     return _state
 
 
@@ -47,6 +51,15 @@ def _after_fork(**_) -> None:
             state["engines"].hop(Hop(Direction(source, target)))
         except Exception as exc:  # a missing model fails its jobs with a clear reason, not the worker
             log.error("could not load the %s model: %s", key, exc)
+    state["service"].start_background()
+
+
+@worker_ready.connect
+def _without_children(sender=None, **_) -> None:
+    """A pool without child processes (solo, threads): the background thread runs in this one."""
+    pool = getattr(getattr(sender, "controller", None), "pool_cls", None)
+    if not (isinstance(pool, type) and issubclass(pool, PreforkPool)):
+        _process()["service"].start_background()
 
 
 @shared_task(name="dragoman.translate_hop", bind=True, acks_late=True, reject_on_worker_lost=True,
@@ -54,6 +67,7 @@ def _after_fork(**_) -> None:
 def translate_hop(self, draft_id: str, hop: int) -> str:
     state = _process()
     store: JobStore = state["store"]
+    drainer = state["service"].drainer
     self.max_retries = state["settings"].task_max_retries
     try:
         result = run_hop(store, state["engines"], state["settings"], draft_id, hop, state["glossaries"])
@@ -65,10 +79,8 @@ def translate_hop(self, draft_id: str, hop: int) -> str:
     except Exception as exc:
         fail_hop(store, draft_id, hop, exc)
         return "failed"
+    finally:
+        drainer.callbacks.wake()  # the job may have settled: its callback goes out from another thread
     if result.outcome == NEXT:
-        draft = store.draft(draft_id)
-        job = store.job(draft["job_id"])
-        direction = Direction(job["source_lang"], draft["target_lang"])
-        self.app.send_task("dragoman.translate_hop", args=[draft_id, result.hop],
-                           queue=queue_for(direction, result.hop), priority=celery_priority(job["priority"]))
+        drainer.flush()  # the next hop, written to the outbox with this one's end
     return result.outcome

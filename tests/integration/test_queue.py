@@ -4,6 +4,7 @@
 Covers: submit -> drafts; a pivot chained over two queues; cancel; a worker SIGKILLed mid-job and
 a new one started -> the job finishes exactly once with no segment duplicated; Redis flushed
 mid-run -> the reconciler finishes the job; Celery's own tooling (`celery -A workers inspect`).
+Waits are on events with deadlines (the broker's queues, the store), never a fixed sleep.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def env(copy_models: Path, tmp_path: Path) -> dict:
               "DRAGOMAN_BEAM_SIZE": "1", "DRAGOMAN_OFFLINE": "1", "DRAGOMAN_THREADS": "1",
               "DRAGOMAN_ENGINE": "transformers", "DRAGOMAN_CHUNK_SENTENCES": "2", "DRAGOMAN_BATCH_SIZE": "2",
               "DRAGOMAN_TASK_TIME_LIMIT": "120", "DRAGOMAN_TASK_SOFT_TIME_LIMIT": "110",
-              "DRAGOMAN_VISIBILITY_TIMEOUT": "180"}
+              "DRAGOMAN_VISIBILITY_TIMEOUT": "180", "DRAGOMAN_LEASE_SECONDS": "3", "DRAGOMAN_RECONCILE_EVERY": "1",
+              "DRAGOMAN_CALLBACK_ALLOW_PRIVATE": "true"}  # the test's callback receiver is on 127.0.0.1
     return values
 
 
@@ -116,6 +118,11 @@ def wait_for(predicate, timeout: float, what: str, service: JobService | None = 
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
+def broker_messages(client, queue: str) -> int:
+    """Messages waiting in a Celery queue (its priority sub-queues included)."""
+    return sum(client.llen(key) for key in client.scan_iter(match=queue + "*") if client.type(key) == b"list")
+
+
 def submit(service: JobService, text: str, targets: str, source: str, **fields) -> dict:
     request = prepare({"text": text, "targets": targets, "source": source, "format": "text", **fields},
                       service.settings)
@@ -152,10 +159,15 @@ def test_celery_tooling_sees_the_worker(env, workers):
 
 def test_cancel_before_a_worker_takes_it(env, workers):
     service = JobService(settings_of(env))
+    import redis
+
+    broker = redis.Redis.from_url(REDIS_URL)
     job = submit(service, ARTICLE_EN, "tr", "en")
     assert service.cancel(job["id"]) is True
+    assert broker_messages(broker, "mt.en-tr") == 1      # the hop is in the queue
     workers("en-tr")
-    time.sleep(4)
+    wait_for(lambda: broker_messages(broker, "mt.en-tr") == 0 and not broker.hlen("unacked"), 90,
+             "the worker to take the hop and acknowledge it")
     job = service.store.job(job["id"])
     assert job["state"] == "cancelled"
     assert all(d["state"] == "cancelled" and d["done"] == 0 for d in job["drafts"])
@@ -208,11 +220,13 @@ def test_redis_flushed_mid_run_reconciler_finishes(env, workers):
     import redis
 
     service = JobService(settings_of(env))
+    broker = redis.Redis.from_url(REDIS_URL)
     job = submit(service, ARTICLE_TR, "sq", "tr")  # a pivot: two hops, on mt.tr-en then mt.en-sq
-    redis.Redis.from_url(REDIS_URL).flushdb()            # the broker loses every message
+    assert broker_messages(broker, "mt.tr-en") == 1
+    broker.flushdb()                                     # the broker loses every message
+    assert broker_messages(broker, "mt.tr-en") == 0
+    assert [r["state"] for r in service.store.job(job["id"])["outbox"]] == ["sent"]  # nothing will send it again
     workers("tr-en,en-sq")
-    time.sleep(3)
-    assert service.store.job(job["id"])["state"] == "queued"  # nothing left to deliver
     finished = wait_for(lambda: (j := service.store.job(job["id"]))["state"] == "draft_ready" and j, 120,
                         "the reconciled job", service=service, reconcile=2)
     assert rendered(service.store, finished["drafts"][0]["id"]) == ARTICLE_TR

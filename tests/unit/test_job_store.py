@@ -129,3 +129,27 @@ def test_random_sequences_keep_the_invariants(tmp_path):
     runner.settings = settings(max_examples=25, stateful_step_count=30, deadline=None,
                                suppress_health_check=list(HealthCheck))
     runner().runTest()
+
+
+def test_a_job_is_stored_with_its_first_hops_in_the_outbox(store):
+    from newsroom.outbox import DISPATCH
+
+    job_id, made = make_job(store, 3, 1)
+    rows = store.job(job_id)["outbox"]
+    assert sorted((r["kind"], r["draft_id"], r["hop"]) for r in rows) == sorted((DISPATCH, d, 0) for d in made.values())
+
+
+def test_each_job_settled_by_many_threads_reports_once(store):
+    from newsroom.jobs import SegmentRow
+    from newsroom.outbox import CALLBACK
+
+    segs = [SegmentRow(0, 0, "One.")]
+    made = [store.create_job(source_lang="en", text="x", fmt="text", callback_url="https://cms.example/done",
+                             targets=[(t, 1, [], segs) for t in ("tr", "sq", "sr-Cyrl")]) for _ in range(10)]
+    draft_ids = [d for _, m in made for d in m.values()]
+    random.Random(3).shuffle(draft_ids)
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda share: finish_all(store.url, share), [draft_ids[i::4] for i in range(4)]))
+    for job_id, _ in made:
+        callbacks = [r for r in store.job(job_id)["outbox"] if r["kind"] == CALLBACK]
+        assert len(callbacks) == 1 and '"state":"draft_ready"' in callbacks[0]["payload"]
