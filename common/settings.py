@@ -60,17 +60,48 @@ class Settings(BaseSettings):
     visibility_timeout: int = Field(3900, ge=1, description="Seconds before Redis redelivers an unacked task; "
                                     "must exceed task_time_limit.")
     task_max_retries: int = Field(5, ge=0, description="Retries (with backoff) for transient errors only.")
-    reconcile_after: int = Field(900, ge=1, description="Seconds an unfinished draft may sit untouched "
-                                 "before the reconciler enqueues it again.")
-    reconcile_every: int = Field(60, ge=1, description="Seconds between reconciler passes in `serve`.")
+    reconcile_after: int = Field(900, ge=1, description="Seconds an unfinished draft no worker holds may sit "
+                                 "untouched before the reconciler enqueues it again (its message was lost).")
+    reconcile_every: int = Field(15, ge=1, description="Seconds between reconciler passes, in `serve` and in "
+                                 "every worker process; a draft whose lease ran out is handed out again then.")
+    lease_seconds: int = Field(30, ge=3, description="A worker's lease on the draft it translates, renewed "
+                               "every third of it while it works; once it runs out (the worker died) the "
+                               "reconciler hands the draft out again.")
+    task_max_deliveries: int = Field(3, ge=1, description="Times a hop may be delivered without finishing (its "
+                                     "worker died) before its draft fails as a poison task.")
+    worker_max_memory_mb: int = Field(0, ge=0, description="A worker process is replaced after a task that "
+                                      "leaves it above this resident memory (MB); 0 = no limit.")
+    worker_max_tasks: int = Field(0, ge=0, description="A worker process is replaced after this many tasks; "
+                                  "0 = no limit.")
+    outbox_every: float = Field(1.0, gt=0, description="Seconds between looks at the outbox (hops to send to "
+                                "the queue, callbacks to POST) by `serve` and the workers.")
+
+    # --- callbacks (webhooks) -------------------------------------------------------------------
+    callback_secret: str = Field("", description="Key of the X-Dragoman-Signature header, HMAC-SHA256 of the "
+                                 "raw callback body; empty = callbacks are not signed.")
+    callback_timeout: float = Field(10.0, gt=0, description="Seconds to connect to, and to wait for, a "
+                                    "callback receiver.")
+    callback_retry_hours: float = Field(24.0, gt=0, description="Hours a failing callback is retried (exponential "
+                                        "backoff with jitter) before it is given up.")
+    callback_retry_first: float = Field(2.0, gt=0, description="Seconds before the first retry of a failing "
+                                        "callback; each next wait doubles (at most 30 minutes), minus jitter.")
+    callback_allow_private: bool = Field(False, description="Allow callback URLs whose host is a private, "
+                                         "loopback or link-local address (a receiver inside your own network).")
 
     # --- HTTP API -------------------------------------------------------------------------------
     admin_key: str = Field("", description="An admin API key accepted at start (bootstrap).")
     auth_required: bool = Field(True, description="Require an API key on every endpoint but /health.")
-    rate_limit_per_minute: int = Field(60, ge=1, description="Requests per minute per API key.")
+    rate_limit_per_minute: int = Field(60, ge=1, description="Requests per minute per API key (moving window; "
+                                       "in Redis when redis_url is set, shared by every API process); a "
+                                       "/translate batch counts one request per item.")
+    quota_chars_per_day: int = Field(0, ge=0, description="Characters per API key per UTC day (POST /jobs: "
+                                     "the article times its targets; /translate: its items); 0 = unlimited.")
+    translate_max_items: int = Field(100, ge=1, description="Most q items in one /translate batch (413 beyond).")
     max_request_bytes: int = Field(5_000_000, ge=1000, description="Largest HTTP request body.")
-    session_secret: str = Field("", description="Signs review-desk sessions; empty = a random secret per "
-                                "start (sign-ins end on restart; set it when running several API processes).")
+    session_secret: str = Field("", description="Signs review-desk sessions: one secret, or several "
+                                "comma-separated (the first signs, all are accepted: rotation); empty = a random "
+                                "secret per start (sign-ins end on restart; set it when running several API "
+                                "processes).")
 
     # --- articles -----------------------------------------------------------------------------
     max_article_bytes: int = Field(2_000_000, ge=1000, description="Largest article accepted.")

@@ -10,7 +10,8 @@ the embedded dispatcher runs it in this process.
 
 Every endpoint but ``/health``, ``/metrics``, ``/languages`` and the docs needs an API key
 (``Authorization: Bearer <key>`` or ``X-API-Key: <key>``) unless ``DRAGOMAN_AUTH_REQUIRED=false``.
-Reading needs a submitter key, review actions a reviewer key. Errors are always JSON:
+Reading needs a submitter key, review actions a reviewer key; the glossary routes (``/glossary/...``,
+``desk.api_glossary``) a reviewer key to read and an admin key to change. Errors are always JSON:
 ``{"error": "<message>", "status": <code>}`` (a 409 of the review adds the draft's ``state`` and,
 for a segment, the ``current`` segment).
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -52,6 +53,7 @@ from desk.api_docs import (
     TRANSLATE_BODY_DOC,
 )
 from desk.api_review import Reviewing
+from desk.inputs import MAX_DB_INT, InputGuard, shown
 from desk.keys import ROLES, SUBMITTER
 from newsroom.jobs import STATES
 from newsroom.requests import MALFORMED, RequestError
@@ -64,7 +66,7 @@ log = logging.getLogger("dragoman.api")
 async def _json_body(request: Request) -> Any:
     try:
         return await request.json()
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # InputGuard refuses deep nesting first; this is the backstop
         raise ApiError(400, "the request body is not valid JSON") from exc
 
 
@@ -122,6 +124,7 @@ def create_app(settings: Settings | None = None, service: JobService | None = No
         version="0.1.0",
     )
     app.state.desk, app.state.reviewing = desk, reviewing
+    app.add_middleware(InputGuard, respond=error_response)  # inside BodyLimit: sees only bodies within the limit
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
 
     @app.exception_handler(ApiError)
@@ -148,10 +151,12 @@ def create_app(settings: Settings | None = None, service: JobService | None = No
     # --- jobs ---------------------------------------------------------------------------------------
     @app.post("/jobs", status_code=201, tags=["jobs"], openapi_extra=JOB_BODY_DOC,
               summary="Submit an article (JSON, or a multipart file upload)")
-    async def submit_job(request: Request, who: Submitter) -> JSONResponse:
+    async def submit_job(request: Request, who: Submitter, idempotency_key: str = Header(
+            "", alias="Idempotency-Key", description="Yours, per API key: a retry with the same key and "
+            "body returns the same job (200); another body with it is 409.")) -> JSONResponse:
         fields, default_format = await _job_fields(request)
-        job = await run_in_threadpool(desk.submit, fields, who, default_format)
-        return JSONResponse(job_view(job), status_code=201)
+        job = await run_in_threadpool(desk.submit, fields, who, default_format, idempotency_key)
+        return JSONResponse(job_view(job), status_code=200 if job.get("replayed") else 201)
 
     @app.get("/jobs/{job_id}", tags=["jobs"], summary="A job, its drafts and their progress")
     def get_job(job_id: str, _who: Submitter) -> dict:
@@ -160,7 +165,8 @@ def create_app(settings: Settings | None = None, service: JobService | None = No
     @app.get("/jobs", tags=["jobs"], summary="Jobs, newest first")
     def list_jobs(_who: Submitter, state: str | None = Query(None, description=f"One of: {', '.join(STATES)}."),
                   lang: str | None = Query(None, description="Jobs from or into this language."),
-                  limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)) -> dict:
+                  limit: int = Query(50, ge=1, le=500),
+                  offset: int = Query(0, ge=0, le=MAX_DB_INT)) -> dict:
         if state and state not in STATES:
             raise ApiError(422, f"unknown state {state!r}; expected one of {', '.join(STATES)}")
         tag = None
@@ -175,6 +181,11 @@ def create_app(settings: Settings | None = None, service: JobService | None = No
     @app.post("/jobs/{job_id}/cancel", tags=["jobs"], summary="Cancel what is not translated yet")
     def cancel_job(job_id: str, _who: Submitter) -> dict:
         return desk.cancel(job_id)
+
+    @app.post("/jobs/{job_id}/callback", tags=["jobs"],
+              summary="Send the job's callback again, now (admin; 409 if it has none yet)")
+    def resend_callback(job_id: str, _who: Admin) -> dict:
+        return desk.resend_callback(job_id)
 
     @app.get("/drafts/{draft_id}", tags=["jobs"], summary="A draft: its segments and, once ready, the article")
     def get_draft(draft_id: str, _who: Submitter) -> dict:
@@ -191,7 +202,8 @@ def create_app(settings: Settings | None = None, service: JobService | None = No
 
     @app.patch("/drafts/{draft_id}/segments/{index}", tags=["review"], openapi_extra=SEGMENT_BODY_DOC,
                summary="Edit a segment and/or approve or reject it (409 with the current segment on a conflict)")
-    async def change_segment(draft_id: str, index: int, request: Request, who: Reviewer) -> dict:
+    async def change_segment(draft_id: str, request: Request, who: Reviewer,
+                             index: int = Path(ge=0, le=MAX_DB_INT)) -> dict:
         body = await _json_body(request)
         return await run_in_threadpool(reviewing.change_segment, draft_id, index, body, who.name)
 
@@ -244,10 +256,14 @@ def create_app(settings: Settings | None = None, service: JobService | None = No
     def list_keys(_who: Admin) -> dict:
         return {"keys": [key_view(r) for r in desk.keys.list()], "roles": list(ROLES)}
 
+    @app.get("/keys/me", tags=["keys"], summary="Your key: its role, rate limit and today's character quota")
+    def my_key(who: Submitter) -> dict:
+        return {"id": who.id, "name": who.name, "role": who.role, **desk.limits.usage(who.bucket)}
+
     @app.delete("/keys/{key_id}", tags=["keys"], summary="Revoke an API key")
     def revoke_key(key_id: str, _who: Admin) -> dict:
         if not desk.keys.revoke(key_id):
-            raise ApiError(404, f"no key {key_id}")
+            raise ApiError(404, f"no key {shown(key_id)}")
         return {"id": key_id, "revoked": True}
 
     # --- operations -----------------------------------------------------------------------------------
@@ -259,6 +275,11 @@ def create_app(settings: Settings | None = None, service: JobService | None = No
     @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse, summary="Prometheus metrics")
     def metrics() -> PlainTextResponse:
         return PlainTextResponse(desk.metrics(), media_type="text/plain; version=0.0.4; charset=utf-8")
+
+    # --- the glossary: import, versions, diff, rollback, search (desk.api_glossary) ----------------------
+    from desk.api_glossary import router as glossary_router
+
+    app.include_router(glossary_router(desk))
 
     # --- the review desk (/ui) and its static files -----------------------------------------------------
     from fastapi.staticfiles import StaticFiles

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import hmac
 import logging
-import math
-import threading
 import time
-from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
@@ -20,18 +17,20 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from pydantic import BaseModel, Field
 
 from common.settings import Settings
+from desk.inputs import is_id, shown
 from desk.keys import ADMIN, MAX_NAME, REVIEWER, SUBMITTER, KeyStore, allows, hash_key
-from newsroom.jobs import APPROVED, DRAFT_READY, IN_REVIEW, REJECTED, STATES, UNFINISHED
+from desk.limits import Limits
+from newsroom.jobs import APPROVED, DRAFT_READY, IN_REVIEW, REJECTED, STATES, UNFINISHED, IdempotencyError
 from newsroom.requests import MALFORMED, ArticleRequest, RequestError, parse_targets, prepare
 from translate import formats
 from workers.service import JobService
 
 log = logging.getLogger("dragoman.api")
 
-RATE_WINDOW = 60.0          # seconds of the sliding rate-limit window
 TRANSLATE_TIMEOUT = 120.0   # seconds /translate waits for the workers before answering 504
 TRANSLATE_POLL = 0.2        # seconds between looks at the store while waiting
 TRANSLATE_PRIORITY = 8      # someone is waiting for a /translate answer: ahead of ordinary jobs
+MAX_IDEMPOTENCY_KEY = 200   # characters of an Idempotency-Key header
 LIBRETRANSLATE_ERROR = 400  # LibreTranslate answers every refused request with 400
 RENDERED = (DRAFT_READY, IN_REVIEW, APPROVED, REJECTED)
 CELERY_PRIORITY_SEP = "\x06\x16"  # Celery's Redis transport names priority queues "<queue>\x06\x16<n>"
@@ -61,34 +60,7 @@ class KeyRequest(BaseModel):
     role: Literal["submitter", "reviewer", "admin"]
 
 
-# --- limits -------------------------------------------------------------------------------------------
-class RateLimiter:
-    """At most ``limit`` hits per bucket in any sliding ``window`` seconds, in this process."""
-
-    def __init__(self, limit: int, window: float = RATE_WINDOW, clock=time.monotonic):
-        self.limit, self.window, self.clock = limit, window, clock
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def hit(self, bucket: str) -> float | None:
-        """Count a request; None if allowed, else the seconds until the bucket has room again."""
-        now = self.clock()
-        with self._lock:
-            hits = self._hits.setdefault(bucket, deque())
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                return max(hits[0] + self.window - now, 0.0)
-            hits.append(now)
-            if len(self._hits) > 10_000:
-                self._prune(now)
-            return None
-
-    def _prune(self, now: float) -> None:
-        for bucket in [b for b, hits in self._hits.items() if not hits or hits[-1] <= now - self.window]:
-            del self._hits[bucket]
-
-
+# --- limits (the rate limit and the character quota are desk.limits') ---------------------------------
 class BodyLimit:
     """Answer 413 to a request body over ``limit`` bytes: by its Content-Length header first, then
     by what actually arrives (chunked bodies have no length). The checked body is replayed to the app."""
@@ -181,7 +153,7 @@ class Desk:
     def __init__(self, settings: Settings, service: JobService):
         self.settings, self.service, self.store = settings, service, service.store
         self.keys = KeyStore(settings.database_url)
-        self.limiter = RateLimiter(settings.rate_limit_per_minute)
+        self.limits = Limits(settings.rate_limit_per_minute, settings.quota_chars_per_day, settings.redis_url)
         self.admin_digest = hash_key(settings.admin_key) if settings.admin_key else ""
         self.translate_timeout = TRANSLATE_TIMEOUT
         self._redis = None
@@ -201,11 +173,7 @@ class Desk:
         if not self.settings.auth_required:
             principal = Principal(principal.id if principal else "", principal.name if principal else "", ADMIN,
                                   principal.bucket if principal else f"ip:{address}")
-        wait = self.limiter.hit(principal.bucket if principal else f"ip:{address}")
-        if wait is not None:
-            seconds = max(1, math.ceil(wait))
-            raise ApiError(429, f"rate limit exceeded: at most {self.settings.rate_limit_per_minute} requests "
-                                f"per minute; retry in {seconds} s", {"Retry-After": str(seconds)})
+        self.charge(principal.bucket if principal else f"ip:{address}")
         if principal is None:
             message = ("an API key is required: send `Authorization: Bearer <key>` or `X-API-Key: <key>`"
                        if not key else "invalid or revoked API key")
@@ -214,19 +182,51 @@ class Desk:
             raise ApiError(403, f"this needs a {needed} key (or higher); this key is a {principal.role} key")
         return principal
 
+    def charge(self, bucket: str, hits: int = 1, chars: int = 0) -> None:
+        """Count ``hits`` requests and ``chars`` characters against ``bucket``'s rate limit and daily
+        quota (``desk.limits``); 429 with Retry-After when they do not fit."""
+        wait = self.limits.hit(bucket, hits)
+        if wait is not None:
+            raise ApiError(429, f"rate limit exceeded: at most {self.settings.rate_limit_per_minute} requests "
+                                f"per minute (each item of a /translate batch counts); retry in {wait} s",
+                           {"Retry-After": str(wait)})
+        wait = self.limits.spend(bucket, chars)
+        if wait is not None:
+            raise ApiError(429, f"daily character quota exceeded: this request has {chars:,} characters, more than "
+                                f"are left of {self.settings.quota_chars_per_day:,} per day (see GET /keys/me); "
+                                f"it starts again at 00:00 UTC, in {wait} s", {"Retry-After": str(wait)})
+
     # --- jobs ---------------------------------------------------------------------------------------------
-    def submit(self, fields: Any, who: Principal, default_format: str = "markdown") -> dict:
-        """Prepare (``newsroom.requests``) and submit a job; RequestError for a refused request."""
+    def submit(self, fields: Any, who: Principal, default_format: str = "markdown", idempotency_key: str = "") -> dict:
+        """Prepare (``newsroom.requests``) and submit a job; RequestError for a refused request.
+        ``idempotency_key`` (the Idempotency-Key header, per API key): a retry with the same key and
+        request gets the job the first made (``replayed``), another request with it 409."""
+        key = _idempotency_key(who, idempotency_key)
         request = prepare(fields, self.settings, default_format=default_format)
-        return self.service.submit(request, submitted_by=who.name[:MAX_NAME])
+        self.charge(who.bucket, hits=0, chars=len(request.text) * len(request.targets))
+        try:
+            return self.service.submit(request, submitted_by=who.name[:MAX_NAME], idempotency_key=key)
+        except IdempotencyError as exc:
+            raise ApiError(409, str(exc)) from exc
+
+    def resend_callback(self, job_id: str) -> dict:
+        """Queue the job's callback again, now (an admin's action); 409 if there is none yet."""
+        job = self.job(job_id)
+        row = self.service.resend_callback(job_id)
+        if row is None:
+            why = "it has no callback_url" if not job["callback_url"] else f"it is {job['state']}, not finished"
+            raise ApiError(409, f"job {job_id} has no callback to send: {why}")
+        return {"job_id": job_id, "callback": delivery_view(row)}
 
     def job(self, job_id: str) -> dict:
-        job = self.store.job(job_id)
+        job = self.store.job(job_id) if is_id(job_id) else None
         if job is None:
-            raise ApiError(404, f"no job {job_id}")
+            raise ApiError(404, f"no job {shown(job_id)}")
         return job
 
     def cancel(self, job_id: str) -> dict:
+        if not is_id(job_id):
+            raise ApiError(404, f"no job {shown(job_id)}")
         try:
             cancelled = self.service.cancel(job_id)
         except KeyError as exc:
@@ -237,9 +237,9 @@ class Desk:
         return {"cancelled": True, "state": state}
 
     def draft(self, draft_id: str) -> dict:
-        draft = self.store.draft(draft_id)
+        draft = self.store.draft(draft_id) if is_id(draft_id) else None
         if draft is None:
-            raise ApiError(404, f"no draft {draft_id}")
+            raise ApiError(404, f"no draft {shown(draft_id)}")
         return draft
 
     # --- LibreTranslate --------------------------------------------------------------------------------
@@ -247,9 +247,11 @@ class Desk:
         """Translate ``q`` (a string or a list) and wait; every refusal is 400, as LibreTranslate answers."""
         try:
             items, batch, lt_fields = _libretranslate(fields)
+            self._count_items(who, len(items))
             requests = self._prepare_items(items, lt_fields)
         except RequestError as exc:
             raise ApiError.refused(exc, LIBRETRANSLATE_ERROR) from exc
+        self.charge(who.bucket, hits=0, chars=sum(len(r.text) for r in requests if r is not None and r.targets))
         job_ids = {i: self.service.submit(r, submitted_by=who.name[:MAX_NAME])["id"]
                    for i, r in enumerate(requests) if r is not None and r.targets}
         finished = self._wait(list(job_ids.values()))
@@ -268,6 +270,16 @@ class Desk:
             result["detectedLanguage"] = detected if batch else detected[0]
         return result
 
+    def _count_items(self, who: Principal, items: int) -> None:
+        """A batch has at most ``translate_max_items`` items (413), and each item is a request of the
+        rate limit (the request itself counted the first): a batch larger than the rate limit never fits."""
+        most = min(self.settings.translate_max_items, self.settings.rate_limit_per_minute)
+        if items > most:
+            why = ("DRAGOMAN_TRANSLATE_MAX_ITEMS" if most == self.settings.translate_max_items
+                   else "each item counts as a request of DRAGOMAN_RATE_LIMIT_PER_MINUTE")
+            raise ApiError(413, f"a /translate batch may have at most {most} items ({why}); this one has {items}")
+        self.charge(who.bucket, hits=items - 1)
+
     def _prepare_items(self, items: list[str], fields: dict[str, Any]) -> list[ArticleRequest | None]:
         """Each item that has text, as a request of its own (None for blank items); an item too short
         to tell its language takes the language of all of them."""
@@ -280,9 +292,7 @@ class Desk:
         if not job_ids:
             return {}
         deadline = time.monotonic() + self.translate_timeout
-        if self.service.embedded:
-            self.service.dispatcher.drain()
-        while True:
+        while True:  # never drain(): behind a backlog that would outlast the deadline
             jobs = {job_id: self.store.job(job_id) for job_id in job_ids}
             if all(job["state"] not in UNFINISHED for job in jobs.values()):
                 return jobs
@@ -309,8 +319,8 @@ class Desk:
                 conn.execute(sa.text("SELECT 1"))
             database = "ok"
         except Exception as exc:
-            log.warning("health: database check failed: %s", exc)
-            database = f"unreachable: {exc.__class__.__name__}"
+            log.warning("health: database check failed: %s: %s", exc.__class__.__name__, exc)
+            database = "unreachable"  # the details go to the log, never to the (unauthenticated) caller
         if not self.settings.redis_url:
             queue = "embedded"
         else:
@@ -318,8 +328,9 @@ class Desk:
                 self.redis().ping()
                 queue = "ok"
             except Exception as exc:
-                queue = f"unreachable: {exc.__class__.__name__}: {exc}"
-        status = "ok" if database == "ok" and not queue.startswith("unreachable") else "degraded"
+                log.warning("health: queue broker check failed: %s: %s", exc.__class__.__name__, exc)
+                queue = "unreachable"
+        status = "ok" if database == "ok" and queue != "unreachable" else "degraded"
         if database != "ok":
             status = "unavailable"
         return (200 if database == "ok" else 503), {"status": status, "database": database, "queue": queue}
@@ -412,6 +423,31 @@ def iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def delivery_view(row: dict) -> dict:
+    return {"delivery_id": row["delivery_id"], "url": row["url"], "state": row["state"], "attempts": row["attempts"],
+            "last_error": row["last_error"], "next_attempt_at": iso(row["next_attempt_at"]),
+            "sent_at": iso(row["sent_at"])}
+
+
+def _outbox_view(job: dict) -> dict:
+    """The job's callback (its latest delivery) and the hops still waiting to reach the workers."""
+    rows = job.get("outbox") or []
+    callbacks = [r for r in rows if r["kind"] == "callback"]
+    waiting = [r for r in rows if r["kind"] == "dispatch" and r["state"] in ("pending", "sending")]
+    return {"callback": delivery_view(callbacks[-1]) if callbacks else None,
+            "dispatch": {"waiting": len(waiting), "last_error": next((r["last_error"] for r in waiting
+                                                                       if r["last_error"]), "")}}
+
+
+def _idempotency_key(who: Principal, key: str) -> str:
+    """The key as stored: scoped to the caller's API key (or address), checked."""
+    if not key:
+        return ""
+    if len(key) > MAX_IDEMPOTENCY_KEY or not key.isascii() or not key.isprintable():
+        raise ApiError(400, f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} printable ASCII characters")
+    return f"{who.bucket}|{key}"
+
+
 def job_view(job: dict) -> dict:
     drafts = [{"id": d["id"], "target": d["target_lang"], "state": d["state"], "done": d["done"],
                "total": d["total"], "hop": d["hop"], "hops": d["hops"], "error": d["error"],
@@ -422,7 +458,7 @@ def job_view(job: dict) -> dict:
             "submitted_by": job["submitted_by"], "created_at": iso(job["created_at"]),
             "updated_at": iso(job["updated_at"]), "error": job["error"],
             "progress": {"done": sum(d["done"] for d in drafts), "total": sum(d["total"] for d in drafts)},
-            "drafts": drafts}
+            "drafts": drafts, **_outbox_view(job)}
 
 
 def job_summary(job: dict) -> dict:

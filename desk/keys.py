@@ -18,6 +18,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from common.db import create_engine, upgrade
+from desk.inputs import is_id
 
 SUBMITTER, REVIEWER, ADMIN = "submitter", "reviewer", "admin"
 ROLES = (SUBMITTER, REVIEWER, ADMIN)
@@ -46,7 +47,8 @@ _PUBLIC = (api_keys.c.id, api_keys.c.name, api_keys.c.role, api_keys.c.prefix, a
 
 
 def hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+    """The stored digest of a key (a key sent in a JSON body may hold lone surrogates: never a valid key)."""
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def allows(role: str, needed: str) -> bool:
@@ -71,6 +73,8 @@ class KeyStore:
             raise ValueError("a key needs a name (who or what uses it)")
         if len(name) > MAX_NAME:
             raise ValueError(f"a key name has at most {MAX_NAME} characters")
+        if not name.isprintable():
+            raise ValueError("a key name must be printable (no control characters such as NUL)")
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
         key_id, key = uuid.uuid4().hex, KEY_PREFIX + secrets.token_urlsafe(24)
@@ -94,12 +98,16 @@ class KeyStore:
         return record
 
     def get(self, key_id: str) -> dict | None:
+        if not is_id(key_id):
+            return None
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(*_PUBLIC).where(api_keys.c.id == key_id)).first()
         return dict(row._mapping) if row else None
 
     def revoke(self, key_id: str) -> bool:
         """Revoke a key; False if there is no such key."""
+        if not is_id(key_id):
+            return False
         with self.engine.begin() as conn:
             return bool(conn.execute(api_keys.update().where(api_keys.c.id == key_id).values(revoked=True)).rowcount)
 

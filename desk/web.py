@@ -1,14 +1,17 @@
 """The review desk: server-rendered pages under ``/ui`` for signing in with an API key, submitting
 articles, following jobs and reviewing drafts segment by segment.
 
-Sessions are a signed cookie (HMAC-SHA256 with ``session_secret``, or a random secret made once per
-app) holding the key id, role, name, expiry and a CSRF token; every POST/PUT must echo that token
-(form field ``csrf`` or header ``X-CSRF-Token``). Pages are sent with a Content-Security-Policy that
-forbids inline scripts: all behaviour lives in ``/static/desk.js`` and reads ``data-*`` attributes.
+Sessions are a cookie signed by itsdangerous (``URLSafeTimedSerializer``, at most ``SESSION_TTL``
+old) with ``session_secret`` (several comma-separated secrets rotate: the first signs, all verify),
+or a random secret made once per app, holding the key id, role, name and a CSRF token; every
+POST/PUT must echo that token (form field ``csrf`` or header ``X-CSRF-Token``). Pages are sent
+with a Content-Security-Policy that forbids inline scripts: all behaviour lives in
+``/static/desk.js`` and reads ``data-*`` attributes.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 from collections.abc import Callable
@@ -17,6 +20,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader
@@ -28,6 +32,7 @@ from common.languages import LANGUAGES, NAMES, LanguageError, normalize
 from desk import web_views as views
 from desk.api_desk import RENDERED, ApiError, Desk, Principal
 from desk.api_review import Reviewing
+from desk.inputs import MAX_DB_INT, is_id, shown
 from desk.keys import REVIEWER, SUBMITTER, allows
 from newsroom.jobs import DRAFT_READY, FAILED, STATES, UNFINISHED
 from newsroom.requests import DEFAULT_PRIORITY, GLOSSARIES, PRIORITIES, RequestError
@@ -116,7 +121,8 @@ class Web:
         self.desk, self.reviewing = desk, reviewing
         self.settings = desk.settings
         self.store = desk.store
-        self.secret = desk.settings.session_secret or getattr(desk, "session_secret", "") or secrets.token_urlsafe(32)
+        configured = desk.settings.session_secret.strip(" ,")  # "new,old": the first signs, both verify
+        self.secret = configured or getattr(desk, "session_secret", "") or secrets.token_urlsafe(32)
         desk.session_secret = self.secret
         self.memory = reviewing.memory
         self.review = reviewing.review
@@ -159,15 +165,15 @@ class Web:
 
     # --- data -----------------------------------------------------------------------------------------
     def job(self, job_id: str) -> dict:
-        job = self.store.job(job_id)
+        job = self.store.job(job_id) if is_id(job_id) else None
         if job is None:
-            raise UIError(404, f"no job {job_id}")
+            raise UIError(404, f"no job {shown(job_id)}")
         return job
 
     def draft(self, draft_id: str) -> tuple[dict, dict]:
-        draft = self.store.draft(draft_id)
+        draft = self.store.draft(draft_id) if is_id(draft_id) else None
         if draft is None:
-            raise UIError(404, f"no draft {draft_id}")
+            raise UIError(404, f"no draft {shown(draft_id)}")
         return draft, self.job(draft["job_id"])
 
     def concepts(self, spec: str) -> list | None:
@@ -205,7 +211,7 @@ async def _form(request: Request):
 async def _json(request: Request) -> dict:
     try:
         body = await request.json()
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise UIError(400, "the request body is not valid JSON") from exc
     if not isinstance(body, dict):
         raise UIError(400, "the request body must be a JSON object")
@@ -248,7 +254,7 @@ def router(desk: Desk, reviewing: Reviewing | None = None) -> APIRouter:
         sub = "admin" if who.id == "admin-key" else (who.id or "anonymous")
         session = views.new_session(sub, who.role, who.name or sub)
         response = RedirectResponse(nxt, 303)
-        response.set_cookie(views.SESSION_COOKIE, views.sign(web.secret, session.payload()),
+        response.set_cookie(views.SESSION_COOKIE, views.sign(web.secret, session),
                             max_age=views.SESSION_TTL, httponly=True, samesite="lax", path="/",
                             secure=request.url.scheme == "https")
         response.delete_cookie(views.LOGIN_COOKIE, path="/ui")
@@ -282,7 +288,7 @@ def router(desk: Desk, reviewing: Reviewing | None = None) -> APIRouter:
             problems.append(f"{date_from!r} is not a date (YYYY-MM-DD)")
         if date_to and day_to is None:
             problems.append(f"{date_to!r} is not a date (YYYY-MM-DD)")
-        page = max(1, page)
+        page = min(max(1, page), MAX_DB_INT // views.PAGE_SIZE)
         found = views.list_jobs(web.store, state or None, tag, day_from, day_to, views.PAGE_SIZE + 1,
                                 (page - 1) * views.PAGE_SIZE)
         more = len(found) > views.PAGE_SIZE
@@ -319,10 +325,11 @@ def router(desk: Desk, reviewing: Reviewing | None = None) -> APIRouter:
             data = await upload.read()
             if data:
                 fields["text"], default_format = data, formats.format_for(upload.filename)
-        who = Principal(session.sub, session.name, session.role, f"ui:{session.sub}")
+        key_id = "admin-key" if session.sub == "admin" else session.sub  # as the API names it: one quota
+        who = Principal(key_id, session.name, session.role, f"key:{key_id}")
         try:
             job = await run_in_threadpool(desk.submit, fields, who, default_format)
-        except RequestError as exc:
+        except (RequestError, ApiError) as exc:  # ApiError: the key's daily character quota
             return new_job_page(session, exc.status, exc.message, values)
         return RedirectResponse(f"/ui/jobs/{job['id']}", 303)
 
@@ -421,7 +428,7 @@ def router(desk: Desk, reviewing: Reviewing | None = None) -> APIRouter:
         web.session(request)
         src, trg = canonical_lang(source) if source else "", canonical_lang(target) if target else ""
         body = export_tm(web.memory.units(src or None, trg or None))
-        name = "-".join(["tm", *(x for x in (src, trg) if x)]) + ".tmx"
+        name = "-".join(["tm", *(re.sub(r"[^A-Za-z0-9-]", "", x)[:20] for x in (src, trg) if x)]) + ".tmx"
         return Response(body, media_type="application/x-tmx+xml",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -447,7 +454,7 @@ def router(desk: Desk, reviewing: Reviewing | None = None) -> APIRouter:
             raise UIError(404, f"no segment {idx} in draft {draft_id}") from exc
 
     @api.put("/ui/api/drafts/{draft_id}/segments/{idx}")
-    async def edit_segment(request: Request, draft_id: str, idx: int) -> Response:
+    async def edit_segment(request: Request, draft_id: str, idx: int = PathParam(ge=0, le=MAX_DB_INT)) -> Response:
         session, body = await reviewer_call(request)
         target, version = body.get("target"), body.get("version")
         if not isinstance(target, str) or not isinstance(version, int) or isinstance(version, bool):
@@ -462,7 +469,7 @@ def router(desk: Desk, reviewing: Reviewing | None = None) -> APIRouter:
         return JSONResponse(_state_json(web, draft_id, views.segment_json(seg, terms)))
 
     @api.post("/ui/api/drafts/{draft_id}/segments/{idx}/status")
-    async def segment_status(request: Request, draft_id: str, idx: int) -> Response:
+    async def segment_status(request: Request, draft_id: str, idx: int = PathParam(ge=0, le=MAX_DB_INT)) -> Response:
         session, body = await reviewer_call(request)
         draft, job = web.draft(draft_id)
         terms = web.terms(job, draft["target_lang"])
@@ -490,6 +497,10 @@ def router(desk: Desk, reviewing: Reviewing | None = None) -> APIRouter:
                                                    "action": entry["action"], "idx": entry["idx"],
                                                    "new": entry["new"]}}, 201)
 
+    # --- the glossary pages (desk.web_glossary) ---------------------------------------------------------
+    from desk.web_glossary import router as glossary_router
+
+    api.include_router(glossary_router(web))
     return api
 
 

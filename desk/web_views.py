@@ -7,16 +7,14 @@ Article text only ever reaches a page through Jinja2's autoescaping or through `
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
-import json
 import re
 import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 from markupsafe import Markup, escape
 
 from glossary.enforce import Enforcer
@@ -26,6 +24,7 @@ from translate import formats
 SESSION_COOKIE = "dragoman_session"
 LOGIN_COOKIE = "dragoman_login"
 SESSION_TTL = 12 * 3600
+SESSION_SALT = "dragoman.desk.session"
 PAGE_SIZE = 25
 
 FLAG_LABELS = {
@@ -52,58 +51,62 @@ class Session:
     sub: str        # key id, or "admin" for the bootstrap admin key
     role: str
     name: str
-    exp: int
+    exp: int        # when it ends (signed at exp - SESSION_TTL; itsdangerous checks the age)
     csrf: str
 
     def payload(self) -> dict:
-        return {"sub": self.sub, "role": self.role, "name": self.name, "exp": self.exp, "csrf": self.csrf}
+        return {"sub": self.sub, "role": self.role, "name": self.name, "csrf": self.csrf}
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+class _ClockedSigner(TimestampSigner):
+    """itsdangerous' timestamp signer with a clock a test can set."""
+
+    def __init__(self, *args, clock=time.time, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clock = clock
+
+    def get_timestamp(self) -> int:
+        return int(self.clock())
 
 
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+def session_keys(secrets_setting: str | list[str]) -> list[str]:
+    """The secrets of ``DRAGOMAN_SESSION_SECRET`` (comma-separated): the first signs, all verify."""
+    items = secrets_setting.split(",") if isinstance(secrets_setting, str) else secrets_setting
+    keys = [k.strip() for k in items if k.strip()]
+    if not keys:
+        raise ValueError("no session secret")
+    return keys
 
 
-def sign(secret: str, payload: dict) -> str:
-    body = _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("utf-8"))
-    mac = hmac.new(secret.encode("utf-8"), body.encode("ascii"), hashlib.sha256).digest()
-    return f"{body}.{_b64(mac)}"
+def _serializer(secrets_setting: str | list[str], now: float | None) -> URLSafeTimedSerializer:
+    clock = time.time if now is None else (lambda: now)
+    # itsdangerous signs with the LAST key of its list and accepts them all: ours signs with the first
+    return URLSafeTimedSerializer(list(reversed(session_keys(secrets_setting))), salt=SESSION_SALT,
+                                  signer=_ClockedSigner, signer_kwargs={"clock": clock})
 
 
-def unsign(secret: str, token: str | None) -> dict | None:
-    """The payload of a token made by ``sign`` with ``secret``; None if it was forged or mangled."""
-    if not token or token.count(".") != 1:
-        return None
-    body, mac = token.split(".")
-    expected = hmac.new(secret.encode("utf-8"), body.encode("ascii", "replace"), hashlib.sha256).digest()
-    try:
-        if not hmac.compare_digest(_unb64(mac), expected):
-            return None
-        payload = json.loads(_unb64(body))
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return payload if isinstance(payload, dict) else None
+def sign(secrets_setting: str | list[str], session: Session, now: float | None = None) -> str:
+    """The cookie value of ``session``, signed with the first secret."""
+    return _serializer(secrets_setting, now).dumps(session.payload())
 
 
 def new_session(sub: str, role: str, name: str, now: float | None = None) -> Session:
     return Session(sub, role, name, int((now or time.time()) + SESSION_TTL), secrets.token_urlsafe(24))
 
 
-def read_session(secret: str, token: str | None, now: float | None = None) -> Session | None:
-    payload = unsign(secret, token)
-    if payload is None:
+def read_session(secrets_setting: str | list[str], token: str | None, now: float | None = None) -> Session | None:
+    """The session in a cookie signed with any of the secrets within ``SESSION_TTL``; None if it was
+    forged, mangled or is too old."""
+    if not token:
         return None
     try:
-        session = Session(str(payload["sub"]), str(payload["role"]), str(payload["name"]), int(payload["exp"]),
-                          str(payload["csrf"]))
-    except (KeyError, TypeError, ValueError):
+        payload, signed_at = _serializer(secrets_setting, now).loads(token, max_age=SESSION_TTL,
+                                                                     return_timestamp=True)
+        session = Session(str(payload["sub"]), str(payload["role"]), str(payload["name"]),
+                          int(signed_at.timestamp()) + SESSION_TTL, str(payload["csrf"]))
+    except (BadData, KeyError, TypeError, ValueError):
         return None
-    if session.exp <= (now or time.time()) or not session.csrf:
-        return None
-    return session
+    return session if session.csrf else None
 
 
 def same_token(expected: str, given: str | None) -> bool:

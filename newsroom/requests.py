@@ -5,6 +5,8 @@ New job form) is checked here, by ``prepare``, into an immutable ``ArticleReques
 
 The rules, in the order ``prepare`` checks them, and what a refusal is (``RequestError.kind``):
 
+- source, targets, format, glossary, priority: strings of at most ``MAX_FIELD``
+  characters (and at most ``MAX_TARGETS`` targets), before anything reads them       invalid
 - text: bytes are decoded as UTF-8 (the byte and line of a bad byte are named)        unreadable
 - text: at most ``Settings.max_article_bytes`` bytes of UTF-8                         too_large
 - text: no NUL bytes, not empty or blank, no unpaired surrogates                      unreadable
@@ -14,7 +16,10 @@ The rules, in the order ``prepare`` checks them, and what a refusal is (``Reques
   collapse, the source is dropped, and at least one must be left                     language
 - source: a tag or name; omitted, ``""`` or ``"auto"``: detected from the text        language / undetected
 - priority: a whole number in ``PRIORITIES`` (0 lowest ... 9 most urgent; not a bool)  invalid
-- callback_url: http:// or https://, no control characters, at most 2000 characters   invalid
+- callback_url: http:// or https://, no control characters, at most 2000 characters,
+  no credentials, a host that is not (and does not resolve to) a private, loopback,
+  link-local or metadata address (``newsroom.webhooks``; unless
+  ``Settings.callback_allow_private``)                                               invalid
 - glossary: ``""``, ``"db"`` or ``"seed"`` (a CSV/TBX file only from the command
   line); it is loaded to check it, and its version recorded                          glossary
 
@@ -34,6 +39,7 @@ from urllib.parse import urlsplit
 from common.languages import Direction, LanguageError, normalize
 from common.settings import Settings
 from glossary.model import GlossaryError
+from newsroom import webhooks
 from translate.detect import DetectionError, detect
 from translate.formats import FORMATS
 from translate.pipeline import ArticleError, decode, validate
@@ -75,6 +81,9 @@ GLOSSARIES = ("", "db", "seed")   # over HTTP and in the desk: a file path would
 PRIORITIES = range(10)            # 0 lowest ... 9 most urgent
 DEFAULT_PRIORITY = 5
 MAX_CALLBACK = 2000
+MAX_FIELD = 200                   # characters of a short field (a language, a format, a glossary name)
+MAX_TARGETS = 20
+SHORT_FIELDS = ("source", "targets", "format", "glossary", "priority")
 AUTO = "auto"
 GIVE_SOURCE = 'say which language it is in ("source", or --from on the command line)'
 _WHOLE_NUMBER = re.compile(r"\s*[-+]?\d{1,6}\s*")
@@ -122,6 +131,7 @@ def prepare(fields: Mapping[str, Any], settings: Settings, *, glossaries: Collec
     no targets instead of an error (/translate hands such items back as they are)."""
     if not isinstance(fields, Mapping):
         raise RequestError(MALFORMED, "the request must be an object of fields (a JSON object or a form)")
+    _bounded(fields)
     text = _text(fields.get("text"), settings.max_article_bytes)
     fmt = _format(fields.get("format"), default_format)
     targets = parse_targets(fields.get("targets"), settings.serbian_script)
@@ -130,12 +140,31 @@ def prepare(fields: Mapping[str, Any], settings: Settings, *, glossaries: Collec
     if not targets and not same_language_ok:
         raise RequestError(LANGUAGE, f"every target is the source language ({source}): nothing to translate")
     priority = _priority(fields.get("priority"))
-    callback = _callback(fields.get("callback_url"))
+    callback = _callback(fields.get("callback_url"), settings.callback_allow_private)
     spec, concepts, version = _glossary(fields.get("glossary"), glossaries, settings.database_url)
     return ArticleRequest(text, source, targets, fmt, spec, version, priority, callback, confidence, tuple(concepts))
 
 
 # --- one check per field ----------------------------------------------------------------------------------
+def _bounded(fields: Mapping[str, Any]) -> None:
+    """The short fields are short, so that none is parsed, quoted back in an error or stored at length."""
+    for name in SHORT_FIELDS:
+        value = fields.get(name)
+        items = value if isinstance(value, list | tuple) and name == "targets" else [value]
+        if len(items) > MAX_TARGETS:
+            raise RequestError(INVALID, f"targets: at most {MAX_TARGETS} languages")
+        if any(isinstance(v, str) and len(v) > MAX_FIELD for v in items):
+            raise RequestError(INVALID, f"{name} is longer than {MAX_FIELD} characters")
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _too_large(limit: int) -> RequestError:
     return RequestError(TOO_LARGE, f"the article is larger than the limit of {limit:,} bytes "
                                    "(split it, or raise DRAGOMAN_MAX_ARTICLE_BYTES)")
@@ -235,13 +264,15 @@ def _priority(value: object) -> int:
     return number
 
 
-def _callback(value: object) -> str:
+def _callback(value: object, allow_private: bool = False) -> str:
     if value is None or value == "":
         return ""
     if not isinstance(value, str):
         raise RequestError(INVALID, "callback_url must be a string")
     if len(value) > MAX_CALLBACK:
         raise RequestError(INVALID, f"callback_url is longer than {MAX_CALLBACK} characters")
+    if not _encodable(value):
+        raise RequestError(INVALID, "callback_url contains invalid characters (unpaired surrogates)")
     if any(ord(c) < 32 or ord(c) == 127 for c in value):
         raise RequestError(INVALID, "callback_url must not contain control characters")
     try:
@@ -250,7 +281,10 @@ def _callback(value: object) -> str:
         parts = None
     if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise RequestError(INVALID, "callback_url must be an http:// or https:// URL")
-    return value
+    try:
+        return webhooks.check_url(value, allow_private)
+    except webhooks.WebhookError as exc:
+        raise RequestError(INVALID, f"callback_url {exc}") from exc
 
 
 def _glossary(value: object, allowed: Collection[str] | None, database_url: str) -> tuple[str, list, int | None]:

@@ -76,8 +76,8 @@ class Review:
     def edit(self, draft_id: str, idx: int, target: str, version: int, who: str) -> dict:
         """Replace a segment's target if nobody changed it since ``version`` (ConflictError with the
         current segment otherwise); QA flags are checked again. Starts review of a ready draft."""
-        if not isinstance(target, str) or "\x00" in target:
-            raise ReviewError("a segment's text must be a string without NUL characters")
+        if not _storable(target):
+            raise ReviewError("a segment's text must be a string without NUL characters or unpaired surrogates")
         with self.store.locked(draft_id=draft_id) as conn:
             seg = self._changeable(conn, draft_id, idx, version)
             status = next_segment_status(seg["status"], EDIT)
@@ -119,8 +119,8 @@ class Review:
         return status
 
     def comment(self, draft_id: str, idx: int | None, text: str, who: str) -> None:
-        if not isinstance(text, str) or not text.strip() or "\x00" in text:
-            raise ReviewError("a comment needs some text (and no NUL characters)")
+        if not _storable(text) or not text.strip():
+            raise ReviewError("a comment needs some text (and no NUL characters or unpaired surrogates)")
         with self.store.locked(draft_id=draft_id) as conn:
             if idx is not None:
                 _segment(conn, draft_id, idx)
@@ -181,6 +181,17 @@ class Review:
                 segments.c.draft_id == draft_id, segments.c.target.is_not(None)))]
         for source, target in pairs:
             self.memory.add(row.source_lang, row.target_lang, source, target, draft_id)
+
+
+def _storable(text: object) -> bool:
+    """A string the database can store: no NUL, and UTF-8 (no unpaired surrogates)."""
+    if not isinstance(text, str) or "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _segment(conn, draft_id: str, idx: int) -> dict:

@@ -8,14 +8,19 @@ whose output equals its input for the corpus sentences, so whole articles can be
 
 from __future__ import annotations
 
+import json
+import os
 import time
 from pathlib import Path
 
 import pytest
+import redis
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from common.settings import Settings
 from desk.api import create_app
+from desk.api_desk import ApiError
 from tests.conftest import ROOT
 from translate.serbian import to_cyrillic
 from workers.service import JobService
@@ -746,3 +751,209 @@ def test_translate_checks_each_item_like_a_job(client):
                                            "api_key": ADMIN_KEY})
     assert echo.json() == {"translatedText": SR_LATN_LINES[0]}  # already in the target language
     assert_error(client.post("/translate", json=["q"], headers=ADMIN), 400, "JSON object")
+
+
+
+# --- input checks: nothing malformed reaches the database, nothing a client sends is a 500 ------------------
+PG_URL = os.environ.get("DRAGOMAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+HEX_ID = "0123456789abcdef" * 2
+
+
+def send_json(client: TestClient, method: str, url: str, body, headers=ADMIN):
+    """``body`` as JSON with \\uXXXX escapes, so that it may hold what httpx will not encode (lone surrogates)."""
+    headers = {**headers, "Content-Type": "application/json"}
+    return client.request(method, url, content=json.dumps(body).encode(), headers=headers)
+
+
+def two_clients(tmp_path: Path, **kw) -> tuple[TestClient, TestClient]:
+    """Two apps, each with its own database, as two API processes with their own memory."""
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+    return make_client(tmp_path / "one", **kw), make_client(tmp_path / "two", **kw)
+
+
+def pg_schema_url(schema: str) -> str:
+    """PG_URL with a fresh schema of its own (its search_path), so that these tests share the database
+    with the other suites without touching their tables."""
+    engine = sa.create_engine(PG_URL)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    except sa.exc.OperationalError as exc:
+        pytest.fail(f"PostgreSQL is not reachable at {PG_URL}: {exc}")
+    finally:
+        engine.dispose()
+    return f"{PG_URL}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def pg(tmp_path) -> TestClient:
+    """A client on PostgreSQL, which (unlike SQLite) refuses NUL characters: a value that reaches it
+    unchecked is a 500. Its jobs run (script conversion needs no model) when the dispatcher is drained."""
+    client = make_client(tmp_path, database_url=pg_schema_url("dragoman_test_api"))
+    yield client
+    desk = client.app.state.desk
+    for engine in (desk.store.engine, desk.keys.engine):
+        engine.dispose()
+
+
+def test_nul_in_a_url_is_400_before_any_route(pg):
+    for method, url in (("GET", "/jobs/ab%00cd"), ("GET", "/drafts/ab%00cd"), ("POST", "/jobs/ab%00cd/cancel"),
+                        ("GET", f"/drafts/{HEX_ID[:-1]}%00/export"), ("DELETE", "/keys/%00"),
+                        ("POST", "/drafts/%00/review"), ("GET", "/jobs?lang=%00"), ("GET", "/jobs?state=en%00"),
+                        ("GET", "/ui/jobs/ab%00cd")):
+        assert_error(pg.request(method, url, headers=ADMIN), 400, "control characters")
+    assert_error(pg.get("/jobs?lang=" + "x" * 9000, headers=ADMIN), 414)
+
+
+def test_malformed_ids_never_reach_the_database(pg):
+    for bad in ("nope", "0" * 33, "ä" * 32, "'; DROP TABLE jobs; --", HEX_ID.upper()):
+        assert_error(pg.get(f"/jobs/{bad}", headers=ADMIN), 404, "no job")
+        assert_error(pg.get(f"/drafts/{bad}", headers=ADMIN), 404, "no draft")
+    desk = pg.app.state.desk
+    for call in (desk.job, desk.draft, desk.cancel):  # below the URL check: the id check alone
+        with pytest.raises(ApiError) as refused:
+            call("ab\x00cd")
+        assert refused.value.status == 404 and "\\x00" in refused.value.message
+    assert desk.keys.revoke("\x00") is False and desk.keys.get("\x00") is None
+
+
+def test_text_the_database_cannot_store_is_422(pg):
+    assert_error(pg.post("/keys", json={"name": "a\x00b", "role": "submitter"}, headers=ADMIN), 422, "printable")
+    assert_error(send_json(pg, "POST", "/keys", {"name": "\ud800", "role": "submitter"}), 422, "name")
+    body = {"text": SR_TEXT, "source": "sr-Latn", "targets": "sr-Cyrl"}
+    for url in ("http://example.com/\x00", "http://example.com/\ud800"):
+        assert_error(send_json(pg, "POST", "/jobs", {**body, "callback_url": url}), 422, "callback_url")
+    assert_error(pg.post("/jobs", json={**body, "source": "x" * 10_000}, headers=ADMIN), 422, "longer than")
+    job = submit_sr(pg)
+    pg.app.state.desk.service.dispatcher.drain()
+    draft_id = pg.get(f"/jobs/{job['id']}", headers=ADMIN).json()["drafts"][0]["id"]
+    segment = f"/drafts/{draft_id}/segments/0"
+    assert_error(send_json(pg, "PATCH", segment, {"target": "\ud800", "version": 0}), 422, "surrogates")
+    assert_error(patch(pg, draft_id, 2**40, target="x", version=0), 422, "index")
+    assert_error(pg.get(f"/jobs?offset={2**40}", headers=ADMIN), 422, "offset")
+    assert patch(pg, draft_id, 0, target="Добро.", version=0).status_code == 200  # the draft still works
+
+
+@pytest.mark.parametrize("url", ["/jobs", "/translate", "/keys", f"/drafts/{HEX_ID}/review"])
+def test_deeply_nested_json_is_refused_before_it_is_parsed(client, url):
+    for deep in (b"[" * 100_000 + b"]" * 100_000, b'{"q": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"):
+        for media in ("application/json", "text/plain"):
+            response = client.post(url, content=deep, headers={**ADMIN, "Content-Type": media})
+            assert_error(response, 400, "nested more than 32")
+
+
+def test_json_nested_up_to_the_limit_is_fine(held):
+    nested = "[" * 31 + "]" * 31  # inside the body object: 32 levels
+    body = f'{{"text": {SR_TEXT!r}, "source": "sr-Latn", "targets": "sr-Cyrl", "extra": {nested}}}'
+    response = held.post("/jobs", content=body.replace("'", '"').encode(),
+                         headers={**ADMIN, "Content-Type": "application/json"})
+    assert response.status_code == 201, response.text
+
+
+@pytest.mark.parametrize("q", [5, 1.5, True, {"a": "b"}, [1], ["ok", None], [["nested"]]])
+def test_translate_q_must_be_text(client, q):
+    assert_error(client.post("/translate", json={"q": q, "source": "sr-Latn", "target": "sr-Cyrl"}, headers=ADMIN),
+                 400, "q")
+
+
+# --- limits: rate, batches, quota -----------------------------------------------------------------------------
+def translate_sr(client: TestClient, items, headers=ADMIN):
+    return client.post("/translate", json={"q": items, "source": "sr-Latn", "target": "sr-Cyrl"}, headers=headers)
+
+
+def test_translate_batches_are_bounded(tmp_path):
+    client = make_client(tmp_path)
+    assert_error(translate_sr(client, SR_LATN_LINES[:1] * 300), 413, "at most 100 items", "has 300")
+    assert client.get("/jobs", headers=ADMIN).json()["jobs"] == []  # not 300 jobs: none
+    client = make_client(tmp_path, translate_max_items=3)
+    assert_error(translate_sr(client, SR_LATN_LINES[:4]), 413, "DRAGOMAN_TRANSLATE_MAX_ITEMS")
+    assert translate_sr(client, SR_LATN_LINES[:3]).status_code == 200
+    client = make_client(tmp_path, rate_limit_per_minute=5)  # a batch larger than the rate limit never fits
+    assert_error(translate_sr(client, SR_LATN_LINES[:6]), 413, "at most 5 items", "RATE_LIMIT")
+
+
+def test_each_item_of_a_batch_is_a_request_of_the_rate_limit(tmp_path):
+    client = make_client(tmp_path, rate_limit_per_minute=6)
+    assert translate_sr(client, SR_LATN_LINES[:4]).status_code == 200            # 4 requests
+    refused = translate_sr(client, SR_LATN_LINES[:3])                              # 5th, and 2 more: 7 > 6
+    assert_error(refused, 429, "6 requests per minute", "each item")
+    assert 1 <= int(refused.headers["retry-after"]) <= 61
+    assert client.get("/keys/me", headers=ADMIN).json()["requests_left_this_minute"] == 0  # the 6th
+    assert client.get("/jobs", headers=ADMIN).status_code == 429
+
+
+def test_the_daily_character_quota(tmp_path):
+    client = make_client(tmp_path, quota_chars_per_day=400)
+    submitter = new_key(client, "submitter")
+    text = SR_LATN_LINES[0] + "\n"  # 92 characters
+    job = client.post("/jobs", json={"text": text, "source": "sr-Latn", "targets": ["sr-Cyrl", "en"]},
+                      headers=submitter)
+    assert job.status_code == 201, job.text                                       # 2 targets: 184
+    assert translate_sr(client, SR_LATN_LINES[1:3], submitter).status_code == 200  # 74 + 90: 348
+    me = client.get("/keys/me", headers=submitter).json()
+    assert (me["role"], me["quota_chars_per_day"], me["quota_used_today"], me["quota_left_today"]) == (
+        "submitter", 400, 348, 52)
+    over = client.post("/jobs", json={"text": SR_LATN_LINES[3], "source": "sr-Latn", "targets": "sr-Cyrl"},
+                       headers=submitter)
+    assert_error(over, 429, "daily character quota", "86 characters")
+    assert 1 <= int(over.headers["retry-after"]) <= 86_400
+    assert_error(translate_sr(client, SR_LATN_LINES[3:4], submitter), 429, "quota")
+    assert client.get("/keys/me", headers=submitter).json()["quota_used_today"] == 348  # refused: not counted
+    assert len(client.get("/jobs", headers=ADMIN).json()["jobs"]) == 3                # and no job made
+    assert translate_sr(client, SR_LATN_LINES[3:4]).status_code == 200                 # another key's quota
+
+
+def test_keys_me(client):
+    me = client.get("/keys/me", headers=ADMIN).json()
+    assert me["id"] == "admin-key" and me["role"] == "admin" and me["rate_limit_per_minute"] == 1000
+    assert me["quota_chars_per_day"] is None and me["quota_left_today"] is None
+    assert me["quota_resets_at"].endswith("T00:00:00Z")
+    reviewer = client.get("/keys/me", headers=new_key(client, "reviewer", "rita")).json()
+    assert (reviewer["name"], reviewer["role"]) == ("rita", "reviewer")
+    assert_error(client.get("/keys/me"), 401)
+
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/12"
+
+
+@pytest.fixture
+def shared_redis():
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    client.flushdb()
+    yield REDIS_TEST_URL
+    client.flushdb()
+
+
+def test_two_api_processes_share_the_rate_limit_through_redis(tmp_path, shared_redis):
+    one, two = two_clients(tmp_path, held=True, redis_url=shared_redis, rate_limit_per_minute=5)
+    for client in (one, two, one, two, one):
+        assert client.get("/jobs", headers=ADMIN).status_code == 200
+    for client in (two, one):
+        refused = client.get("/jobs", headers=ADMIN)
+        assert_error(refused, 429, "5 requests per minute")
+        assert 1 <= int(refused.headers["retry-after"]) <= 61
+
+
+def test_two_api_processes_share_the_quota_through_redis(tmp_path, shared_redis):
+    one, two = two_clients(tmp_path, held=True, redis_url=shared_redis, quota_chars_per_day=200)
+    body = {"text": SR_LATN_LINES[0], "source": "sr-Latn", "targets": "sr-Cyrl"}  # 91 characters
+    assert one.post("/jobs", json=body, headers=ADMIN).status_code == 201
+    assert two.post("/jobs", json=body, headers=ADMIN).status_code == 201
+    assert_error(one.post("/jobs", json=body, headers=ADMIN), 429, "quota")
+    assert two.get("/keys/me", headers=ADMIN).json()["quota_used_today"] == 182
+
+
+def test_without_redis_each_process_counts_alone(tmp_path):
+    one, two = two_clients(tmp_path, rate_limit_per_minute=2)
+    for client in (one, one, two, two):
+        assert client.get("/jobs", headers=ADMIN).status_code == 200
+    assert one.get("/jobs", headers=ADMIN).status_code == 429
+
+
+def test_health_shows_no_details_of_a_failure(tmp_path):
+    client = make_client(tmp_path, held=True, redis_url="redis://127.0.0.1:1/0")
+    response = client.get("/health")
+    assert response.json() == {"status": "degraded", "database": "ok", "queue": "unreachable"}
+    assert "127.0.0.1" not in response.text and "Error" not in response.text

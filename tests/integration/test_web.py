@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from common.settings import Settings
+from desk import web_views as views
 from desk.api import create_app
 from newsroom import xliff
 from newsroom.tm import TranslationMemory
@@ -454,3 +455,96 @@ def test_the_same_bad_input_gets_the_same_message_everywhere(tmp_path, copy_mode
                 lt = client.post("/translate", json={"q": body["text"], "source": "en", "target": body["targets"]},
                                  headers=admin)
                 assert (lt.status_code, lt.json()["error"]) == (400, message), what
+
+
+
+# --- sessions: itsdangerous, expiry, secret rotation ------------------------------------------------------
+T0 = 1_750_000_000.0
+
+
+def desk_client(tmp_path, secret: str = "", **kw) -> TestClient:
+    """A desk without models (signing in and the job list need none), on the database in ``tmp_path``."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/web.db", models_dir=tmp_path / "no-models",
+                        admin_key=ADMIN_KEY, offline=True, rate_limit_per_minute=1000, session_secret=secret, **kw)
+    return TestClient(create_app(settings))
+
+
+def signed_in_cookie(client: TestClient) -> str:
+    sign_in(client, ADMIN_KEY)
+    return client.cookies["dragoman_session"]
+
+
+def opens_the_desk(client: TestClient, cookie: str) -> bool:
+    client.cookies.clear()
+    client.cookies.set("dragoman_session", cookie)
+    response = client.get("/ui/jobs", follow_redirects=False)
+    assert response.status_code in (200, 303), response.text
+    return response.status_code == 200
+
+
+def test_sessions_are_signed_and_end_after_their_ttl():
+    session = views.new_session("0123456789abcdef" * 2, "reviewer", "Rita", now=T0)
+    token = views.sign("k1", session, now=T0)
+    payload, stamp, mac = token.rsplit(".", 2)  # itsdangerous: payload (maybe .compressed), time, signature
+    back = views.read_session("k1", token, now=T0 + views.SESSION_TTL - 1)
+    assert back == session and back.exp == int(T0) + views.SESSION_TTL
+    assert views.read_session("k1", token, now=T0 + views.SESSION_TTL + 1) is None  # too old
+    assert views.read_session("k2", token, now=T0) is None                          # another secret
+    forged = views.sign("k2", views.Session(session.sub, "admin", "Rita", session.exp, session.csrf), now=T0)
+    forged_payload = forged.rsplit(".", 2)[0]
+    assert views.read_session("k1", f"{forged_payload}.{stamp}.{mac}", now=T0) is None  # admin, with Rita's MAC
+    for junk in ("", "a.b.c", "\x00", "x" * 5000, payload):
+        assert views.read_session("k1", junk, now=T0) is None
+
+
+def test_session_secrets_rotate_the_first_signs_and_all_verify():
+    token = views.sign("old", views.new_session("admin", "admin", "admin", now=T0), now=T0)
+    assert views.read_session("new, old", token, now=T0) is not None  # rotated in: old cookies still work
+    fresh = views.sign("new, old", views.new_session("admin", "admin", "admin", now=T0), now=T0)
+    assert views.read_session("new", fresh, now=T0) is not None       # signed with the first ...
+    assert views.read_session("old", fresh, now=T0) is None           # ... not with the old one
+    assert views.read_session(["new", "old"], fresh, now=T0) is not None
+
+
+def test_rotating_the_session_secret_keeps_people_signed_in(tmp_path):
+    old_cookie = signed_in_cookie(desk_client(tmp_path, "old-secret"))
+    rotated = desk_client(tmp_path, "new-secret, old-secret")
+    assert opens_the_desk(rotated, old_cookie)
+    rotated.cookies.clear()
+    new_cookie = signed_in_cookie(rotated)
+    retired = desk_client(tmp_path, "new-secret")  # the old secret dropped: its sessions end
+    assert opens_the_desk(retired, new_cookie)
+    assert not opens_the_desk(retired, old_cookie)
+    assert not opens_the_desk(desk_client(tmp_path, "old-secret"), new_cookie)
+    assert opens_the_desk(desk_client(tmp_path, " , "), "") is False  # only commas: a random secret, no crash
+
+
+def test_hostile_desk_urls_are_refused_not_500(tmp_path):
+    client = desk_client(tmp_path)
+    csrf = sign_in(client, ADMIN_KEY)
+    hex_id = "0123456789abcdef" * 2
+    export = client.get("/ui/tm/export", params={"source": '€😀"x', "target": "tr"})
+    assert export.status_code == 200 and 'filename="tm-x-tr.tmx"' in export.headers["content-disposition"]
+    assert client.get(f"/ui/jobs?page={10**15}").status_code == 200
+    assert client.get("/ui/jobs/ab%00cd").status_code == 400
+    assert client.get("/ui/jobs/" + "x" * 100).status_code == 404
+    segment = client.put(f"/ui/api/drafts/{hex_id}/segments/{2**40}", json={"target": "x", "version": 0},
+                         headers={"X-CSRF-Token": csrf})
+    assert segment.status_code == 422
+    deep = client.post(f"/ui/api/drafts/{hex_id}/comments", content=b"[" * 50_000 + b"]" * 50_000,
+                       headers={"X-CSRF-Token": csrf, "Content-Type": "application/json"})
+    assert deep.status_code == 400 and "nested" in deep.json()["error"]
+
+
+def test_the_desk_counts_against_the_key_quota(tmp_path):
+    client = desk_client(tmp_path, quota_chars_per_day=50)
+    csrf = sign_in(client, ADMIN_KEY)
+    form = {"csrf": csrf, "text": "Dobar dan, ovo je kratka vest iz Beograda o vremenu.", "targets": ["sr-Cyrl"],
+            "source": "sr-Latn", "priority": "5", "format": ""}
+    refused = client.post("/ui/jobs/new", data=form, follow_redirects=False)
+    assert refused.status_code == 429 and "quota" in refused.text  # on the form, with what was typed
+    assert "Dobar dan" in refused.text
+    assert client.get("/keys/me", headers={"X-API-Key": ADMIN_KEY}).json()["quota_used_today"] == 0
+    ok = client.post("/ui/jobs/new", data={**form, "text": "Dobar dan iz Beograda."}, follow_redirects=False)
+    assert ok.status_code == 303
+    assert client.get("/keys/me", headers={"X-API-Key": ADMIN_KEY}).json()["quota_used_today"] == 22  # one key

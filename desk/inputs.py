@@ -1,0 +1,108 @@
+"""Checks of raw input before anything parses it or sends it to the database.
+
+- ids (jobs, drafts, API keys) are 32 lowercase hex characters (``uuid4().hex``, see
+  ``newsroom.jobs.new_id``); anything else is unknown without asking the database;
+- ``InputGuard``, an ASGI middleware, answers 400 to a path or query string with control
+  characters (NUL included), 414 to an over-long URL and 400 to a JSON body nested deeper than
+  ``MAX_JSON_DEPTH``, all before any route parses them. The depth check scans the raw bytes: it
+  never builds the document, so ``[[[...]]]`` cannot exhaust the parser's recursion.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import accumulate
+from urllib.parse import unquote_to_bytes
+
+MAX_JSON_DEPTH = 32
+MAX_URL_BYTES = 8192       # path and query string together
+MAX_SHOWN = 64             # characters of a caller's value quoted back in an error
+MAX_DB_INT = 2**31 - 1     # the largest value of an INTEGER column (PostgreSQL)
+
+_ID = re.compile(r"[0-9a-f]{32}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_STRING = re.compile(rb'"(?:[^"\\]+|\\.)*"?', re.DOTALL)  # a JSON string, unterminated ones too
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def is_id(value: object) -> bool:
+    """True if ``value`` can be the id of a job, a draft or an API key."""
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
+
+
+def has_control(text: str) -> bool:
+    """True if ``text`` holds a control character (NUL, a line break, ESC ...)."""
+    return _CONTROL.search(text) is not None
+
+
+def shown(value: str) -> str:
+    """``value`` as an error message may quote it: as it is when short and printable, else repr'd and cut."""
+    if len(value) <= MAX_SHOWN and value.isprintable():
+        return value
+    text = repr(value[:MAX_SHOWN])
+    return text + "..." if len(value) > MAX_SHOWN else text
+
+
+def json_depth_ok(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True unless ``body``, read as JSON, nests arrays and objects more than ``limit`` deep
+    (brackets inside strings do not count). Linear in the body's length; builds nothing."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return True
+    brackets = _STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
+    return all(depth <= limit for depth in accumulate(_STEP[b] for b in brackets))
+
+
+def url_problem(path: str, raw_path: bytes, query: bytes) -> tuple[int, str] | None:
+    """The status and message for a URL no route should see; None if it is fine."""
+    if len(raw_path) + len(query) > MAX_URL_BYTES:
+        return 414, f"the URL is longer than {MAX_URL_BYTES} bytes"
+    if has_control(path):
+        return 400, "the URL path must not contain control characters (such as NUL)"
+    if any(b < 0x20 or b == 0x7F for b in unquote_to_bytes(query)):
+        return 400, "the query string must not contain control characters (such as NUL)"
+    return None
+
+
+def _looks_like_json(body: bytes) -> bool:
+    return body.lstrip()[:1] in (b"[", b"{")
+
+
+class InputGuard:
+    """ASGI middleware: refuse bad URLs and too-deep JSON bodies before the app parses them.
+
+    ``respond(status, message)`` makes the error response (an ASGI app). Put it inside the body-size
+    limit: it reads the whole body, and replays it to the app."""
+
+    def __init__(self, app, respond):
+        self.app, self.respond = app, respond
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        problem = url_problem(scope.get("path", ""), scope.get("raw_path") or b"", scope.get("query_string", b""))
+        if problem is not None:
+            await self.respond(*problem)(scope, receive, send)
+            return
+        body, more = [], True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            body.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        data, delivered = b"".join(body), False
+        if _looks_like_json(data) and not json_depth_ok(data):
+            message = f"the JSON body is nested more than {MAX_JSON_DEPTH} levels deep"
+            await self.respond(400, message)(scope, receive, send)
+            return
+
+        async def replay():
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": data, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
