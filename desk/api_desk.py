@@ -203,7 +203,8 @@ class Desk:
         request gets the job the first made (``replayed``), another request with it 409."""
         key = _idempotency_key(who, idempotency_key)
         request = prepare(fields, self.settings, default_format=default_format)
-        self.charge(who.bucket, hits=0, chars=len(request.text) * len(request.targets))
+        if not (key and self.store.job_by_key(key)):  # a replay returns the job it made: nothing more to pay
+            self.charge(who.bucket, hits=0, chars=len(request.text) * len(request.targets))
         try:
             return self.service.submit(request, submitted_by=who.name[:MAX_NAME], idempotency_key=key)
         except IdempotencyError as exc:

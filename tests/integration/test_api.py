@@ -888,9 +888,11 @@ def test_the_daily_character_quota(tmp_path):
     client = make_client(tmp_path, quota_chars_per_day=400)
     submitter = new_key(client, "submitter")
     text = SR_LATN_LINES[0] + "\n"  # 92 characters
-    job = client.post("/jobs", json={"text": text, "source": "sr-Latn", "targets": ["sr-Cyrl", "en"]},
-                      headers=submitter)
+    body = {"text": text, "source": "sr-Latn", "targets": ["sr-Cyrl", "en"]}
+    job = client.post("/jobs", json=body, headers={**submitter, "Idempotency-Key": "q-1"})
     assert job.status_code == 201, job.text                                       # 2 targets: 184
+    again = client.post("/jobs", json=body, headers={**submitter, "Idempotency-Key": "q-1"})
+    assert again.status_code == 200 and again.json()["id"] == job.json()["id"]   # a replay costs nothing
     assert translate_sr(client, SR_LATN_LINES[1:3], submitter).status_code == 200  # 74 + 90: 348
     me = client.get("/keys/me", headers=submitter).json()
     assert (me["role"], me["quota_chars_per_day"], me["quota_used_today"], me["quota_left_today"]) == (
