@@ -10,7 +10,7 @@ acronyms and names (KFOR, NATO, EULEX, iPhone), and words with letters Serbian d
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 _CYR = "АБВГДЂЕЖЗИЈКЛЉМНЊОПРСТЋУФХЦЧЏШабвгдђежзијклљмнњопрстћуфхцчџш"
 _LAT = ["A", "B", "V", "G", "D", "Đ", "E", "Ž", "Z", "I", "J", "K", "L", "Lj", "M", "N", "Nj", "O", "P",
@@ -34,10 +34,21 @@ _SPLIT_DIGRAPH = re.compile(
     re.IGNORECASE,
 )
 
-_URLISH = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\S+\.(?:com|org|net|rs|info)\b\S*")
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")  # with digits, so that "N1" is one word
+_APART = re.compile(r"([-'’])")  # between the parts of a word that are judged apart: KFOR-a, NATO-ov
+_FOREIGN = re.compile(r"[qwxyQWXY]")
 _LATIN_LETTER = re.compile(r"[A-Za-zČĆŽŠĐčćžšđ]")
 _CYRILLIC_LETTER = re.compile(r"[\u0400-\u04FF]")
+
+# URLs, e-mail addresses and domain names are kept as they are: the matches, left to right, of
+#     (?:https?://|www\.)\S+  |  [\w.+-]+@[\w-]+\.[\w.-]+  |  \S+\.(?:com|org|net|rs|info)\b\S*
+# Scanning with that regex is quadratic on one long token (a base64 blob, a run of dots): from each character it reads
+# on to the token's end. _urlish_spans finds the same matches in linear time with these:
+_URLISH_TOKEN = re.compile(r"(?<!\S)\S*?(?:https?://|www\.|@|\.(?:com|org|net|rs|info)\b)\S*")  # may hold one
+_URL = re.compile(r"(?:https?://|www\.)\S")  # and on to the token's end
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_NEXT_URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+")
+_LAST_DOMAIN = re.compile(r"\S*(\.)(?:com|org|net|rs|info)\b")  # a domain name starting before it runs to the end
 
 
 def to_latin(text: str) -> str:
@@ -61,7 +72,7 @@ def to_latin(text: str) -> str:
 def _keep(word: str, keep: set[str]) -> bool:
     if word in keep or (word.upper() in keep and word.isupper()):
         return True
-    if re.search(r"[qwxyQWXY]", word):
+    if _FOREIGN.search(word):
         return True
     # Mixed inner capitals (iPhone, McDonald) are foreign names.
     return any(c.isupper() for c in word[1:]) and not word.isupper()
@@ -69,7 +80,7 @@ def _keep(word: str, keep: set[str]) -> bool:
 
 def _keep_whole(word: str, keep: set[str]) -> bool:
     """A hyphenated word kept as one: listed as it is, or foreign by its letters ("Wi-Fi")."""
-    return word in keep or bool(re.search(r"[qwxyQWXY]", word))
+    return word in keep or bool(_FOREIGN.search(word))
 
 
 def _word_to_cyrillic(word: str) -> str:
@@ -90,13 +101,45 @@ def _word_to_cyrillic(word: str) -> str:
 def to_cyrillic(text: str, keep: Iterable[str] = ()) -> str:
     """Latin -> Cyrillic, keeping URLs, e-mail addresses, ``KEEP_LATIN`` and ``keep`` as they are."""
     keep_set = KEEP_LATIN | set(keep)
-    out, last = [], 0
-    for match in _URLISH.finditer(text):
-        out.append(_convert_words(text[last:match.start()], keep_set))
-        out.append(match.group(0))
-        last = match.end()
-    out.append(_convert_words(text[last:], keep_set))
-    return "".join(out)
+    return "".join(part if i % 2 else _convert_words(part, keep_set) for i, part in enumerate(_split_urls(text)))
+
+
+def _split_urls(text: str) -> list[str]:
+    """``text`` cut around its URLs, e-mail addresses and domain names as ``re.split`` with a group cuts it: the
+    text between them at even indexes, they at odd ones."""
+    parts, last = [], 0
+    for start, end in _urlish_spans(text):
+        parts += [text[last:start], text[start:end]]
+        last = end
+    parts.append(text[last:])
+    return parts
+
+
+def _urlish_spans(text: str) -> Iterator[tuple[int, int]]:
+    # A token is tried from its first character only: inside it, the lookbehind fails at once.
+    for token in _URLISH_TOKEN.finditer(text):
+        yield from _token_spans(text, *token.span())
+
+
+def _token_spans(text: str, pos: int, end: int) -> Iterator[tuple[int, int]]:
+    """The matches in the token ``text[pos:end]`` as the regex finds them: at ``pos`` a URL, else an e-mail address,
+    else a domain name; then on from the match's end, or else from the next place where a URL or e-mail address
+    starts. An e-mail address found from inside a run of ``[\\w.+-]`` is the one found from the run's start, so it
+    is looked for at the start of a run only."""
+    domain = _LAST_DOMAIN.match(text, pos, end)
+    last_dot = domain.start(1) if domain else -1
+    while pos < end:
+        email = _EMAIL.match(text, pos, end)
+        if _URL.match(text, pos, end) or (not email and pos < last_dot):
+            yield pos, end
+            return
+        if email:
+            yield email.span()
+            pos = email.end()
+        elif following := _NEXT_URL_OR_EMAIL.search(text, pos + 1, end):
+            pos = following.start()  # past last_dot: no domain name starts there
+        else:
+            return
 
 
 def _convert_words(text: str, keep: set[str]) -> str:
@@ -105,7 +148,7 @@ def _convert_words(text: str, keep: set[str]) -> str:
         if _keep_whole(word, keep):
             return word
         # Judge each part of "KFOR-a" or "NATO-ov" on its own: KFOR stays, the Serbian ending is converted.
-        return "".join(p if _keep(p, keep) else _word_to_cyrillic(p) for p in re.split(r"([-'’])", word))
+        return "".join(p if _keep(p, keep) else _word_to_cyrillic(p) for p in _APART.split(word))
 
     return _WORD.sub(convert, text)
 
@@ -120,10 +163,10 @@ def mixed_words(text: str, tag: str, keep: Iterable[str] = ()) -> list[str]:
     Cyrillic letters in Latin text, or Latin words in Cyrillic text other than kept ones."""
     keep_set = KEEP_LATIN | set(keep)
     bad = []
-    plain = _URLISH.sub(" ", text)
+    plain = " ".join(_split_urls(text)[::2])
     for word in _WORD.findall(plain):
         # Parts of a hyphenated word are judged apart: "KFOR-а" (Latin acronym, Cyrillic ending) is fine.
-        parts = [p for p in re.split(r"[-'’]", word) if p]
+        parts = [p for p in _APART.split(word)[::2] if p]
         latin = [p for p in parts if _LATIN_LETTER.search(p)]
         mixed = any(_CYRILLIC_LETTER.search(p) for p in latin)
         has_cyr = bool(_CYRILLIC_LETTER.search(word))

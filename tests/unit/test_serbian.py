@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import sys
+from pathlib import Path
+
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+import translate.serbian
 from translate.serbian import KEEP_LATIN, mixed_words, to_cyrillic, to_latin, to_script
 
 pytestmark = pytest.mark.unit
@@ -189,3 +194,148 @@ def test_round_trip_generated_words(words, sep):
 
 def test_wi_fi_kept_whole():
     assert mixed_words("Кварц и Wi-Fi мрежа", "sr-Cyrl") == []
+
+
+# What the module keeps as URLs, e-mail addresses and domain names: this regex's matches, which it finds without it.
+_URLISH = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\S+\.(?:com|org|net|rs|info)\b\S*")
+_URL_BITS = ["http://", "https://", "www.", "http:/", "@", ".", "..", "+", "-", "_", "a", "Š", "1", "com", "rs",
+             "info", "org", ".comx", " ", ",", "/", ":", "'", "\u00a0", "\t"]
+
+
+@given(st.lists(st.sampled_from(_URL_BITS), max_size=20).map("".join))
+@settings(max_examples=500)
+def test_kept_addresses_are_the_regex_matches(text):
+    assert translate.serbian._split_urls(text) == re.split(f"({_URLISH.pattern})", text)
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("a@b.c+d@e.f", ["a@b.c", "+d@e.f"]),                 # the second address starts where the first ends
+    ("a@b.c,x.com", ["a@b.c", ",x.com"]),                 # a domain name from the end of an address
+    ("a@b.c,d@e.f,x", ["a@b.c", "d@e.f"]),
+    ("www.a@b.c,d", ["www.a@b.c,d"]),                     # a URL runs on past the address at the same place
+    ("xwww.a,b", ["www.a,b"]),                            # a URL inside a run of address characters
+    ("a.comx.rs", ["a.comx.rs"]), ("a.comx", []), (".com", []), ("www.", []), ("http://", []),
+])
+def test_kept_addresses_in_one_token(text, kept):
+    assert translate.serbian._split_urls(text)[1::2] == kept == _URLISH.findall(text)
+
+
+class _CountingRegex:
+    """A compiled pattern that counts its calls and the characters they read at least: a scan (``finditer``,
+    ``sub``, ``findall``, ``split``) the text from ``pos``, a ``search`` up to the end of its match (or of the text
+    when it finds none), a ``match`` up to the end of its match."""
+
+    def __init__(self, pattern: re.Pattern[str], work: dict[str, int]):
+        self.pattern, self.work = pattern, work
+
+    def _count(self, pos: int, end: int) -> None:
+        self.work["regex calls"] += 1
+        self.work["regex chars"] += max(end - pos, 1)
+
+    def finditer(self, text, pos=0, endpos=sys.maxsize):
+        self._count(pos, min(endpos, len(text)))
+        return self.pattern.finditer(text, pos, endpos)
+
+    def sub(self, repl, text):
+        self._count(0, len(text))
+        return self.pattern.sub(repl, text)
+
+    def findall(self, text):
+        self._count(0, len(text))
+        return self.pattern.findall(text)
+
+    def split(self, text):
+        self._count(0, len(text))
+        return self.pattern.split(text)
+
+    def search(self, text, pos=0, endpos=sys.maxsize):
+        match = self.pattern.search(text, pos, endpos)
+        self._count(pos, match.end() if match else min(endpos, len(text)))
+        return match
+
+    def match(self, text, pos=0, endpos=sys.maxsize):
+        match = self.pattern.match(text, pos, endpos)
+        self._count(pos, match.end() if match else pos)
+        return match
+
+
+def _work(run, monkeypatch) -> dict[str, int]:
+    """The work ``run()`` does in translate.serbian: the calls to its regexes and the characters they read, and the
+    lines of its Python code run (each turn of a loop counts), counted with a trace hook."""
+    work = {"regex calls": 0, "regex chars": 0, "python lines": 0}
+
+    def count_lines(frame, event, arg):
+        work["python lines"] += event == "line"
+        return count_lines
+
+    def trace(frame, event, arg):
+        return count_lines if frame.f_code.co_filename == translate.serbian.__file__ else None
+
+    with monkeypatch.context() as patch:
+        for name, value in list(vars(translate.serbian).items()):
+            if isinstance(value, re.Pattern):
+                patch.setattr(translate.serbian, name, _CountingRegex(value, work))
+        previous = sys.gettrace()
+        sys.settrace(trace)
+        try:
+            run()
+        finally:
+            sys.settrace(previous)
+    return work
+
+
+def _cycle(piece: str):
+    return lambda n: (piece * (n // len(piece) + 1))[:n]
+
+
+_NEWS_CYRL = (Path(__file__).parents[1] / "fixtures" / "corpus" / "sr-Cyrl.txt").read_text("utf-8").replace("\n", " ")
+# One long token or run (n characters) of each shape that could make a scan start over at each of its characters.
+_LATIN = {
+    "one word": _cycle("lj"),
+    "base64 blob": _cycle("TWFuIGlz+/ZGlzdA=="),
+    "dots": _cycle("."),
+    "dotted words": _cycle("Beograd."),
+    "almost a domain name": lambda n: "a" * n + ".comx",
+    "hyphenated parts": _cycle("KFOR-Beograd’"),
+    "hyphens": lambda n: "a" + "-" * n + "b",
+    "spaces": lambda n: "a" + " " * n + "b",
+    "at signs": _cycle("Beograd@"),
+    "addresses and commas": _cycle("ime.prezime@kfor.int,"),
+    "addresses and pluses": _cycle("ime.prezime@kfor.int+"),
+    "URLs": _cycle("http://rts.rs/a "),
+    "long URL": lambda n: "https://rts.rs/" + "a" * n,
+}
+_CYRILLIC = {"Cyrillic word": _cycle("Љубав"), "capital digraphs": _cycle("ЉЊЏ-Љ."), "news": _cycle(_NEWS_CYRL)}
+_PUBLIC = {  # to_script is to_latin or to_cyrillic
+    "to_cyrillic": to_cyrillic,
+    "mixed_words sr-Cyrl": lambda text: mixed_words(text, "sr-Cyrl"),
+    "to_latin": to_latin,
+    "mixed_words sr-Latn": lambda text: mixed_words(text, "sr-Latn"),
+}
+_CASES = [(shape, name) for shape in _LATIN for name in ("to_cyrillic", "mixed_words sr-Cyrl")]
+_CASES += [(shape, name) for shape in _CYRILLIC for name in ("to_latin", "mixed_words sr-Latn")]
+
+
+@pytest.mark.parametrize(("shape", "name"), _CASES, ids=[f"{name} {shape}" for shape, name in _CASES])
+def test_work_grows_linearly(shape, name, monkeypatch):
+    """The work on 80,000 characters is at most 4.5 times the work on 20,000: about 4 when it is linear, 16 when it is
+    quadratic."""
+    make, function = (_LATIN | _CYRILLIC)[shape], _PUBLIC[name]
+    small, large = (_work(lambda n=n: function(make(n)), monkeypatch) for n in (20_000, 80_000))
+    for key in small:
+        assert large[key] <= 4.5 * small[key], (key, small, large)
+
+
+@pytest.mark.parametrize(("pattern", "text"), [
+    (translate.serbian._URLISH_TOKEN, "a" * 2000 + "@b.c"),
+    (translate.serbian._URLISH_TOKEN, "." * 2000 + "com"),
+    (translate.serbian._NEXT_URL_OR_EMAIL, "a" * 2000 + "@b.c"),
+], ids=["token with @", "token with a domain", "address"])
+def test_a_match_starts_only_at_the_start_of_a_run(pattern, text):
+    """The counts above take one scan of a long token as reading it once. But a scan whose match fails at the end of
+    the token starts again from each of its characters and reads on to the end each time (quadratic, as with the
+    regex _URLISH, whose match can start at every character here), unless a match can start at the token's first
+    character only. Here the match succeeds, to see where it can start. (The module's other scans read one character
+    from each start, or, _WORD, take a whole run of letters from its first.)"""
+    assert [i for i in range(len(text)) if pattern.match(text, i)] == [0]
+    assert len([i for i in range(len(text)) if _URLISH.match(text, i)]) > 1000

@@ -1,0 +1,199 @@
+"""Serbian script conversion (translate.serbian) on worst-case input, and how it grows.
+
+    python bench/serbian_worst_case.py [--repeat 3] [--sizes 5000,10000,20000,80000] [--shapes dots,one word]
+    python bench/serbian_worst_case.py --module old_serbian.py   # another version of the module, to compare
+
+Each row is one input shape at --sizes characters, run through one public function (to_script is to_latin or
+to_cyrillic); ``x prev`` is the time over the previous size's, ``per 2x`` the same per doubling of the size (about 2 is
+linear, about 4 quadratic), ``read/char`` the characters the module's regexes read (at least) per input character,
+which stays flat when their work is linear. The shapes are one long token or run, or many of something in one token:
+
+- one word: "ljlj..." (one word of digraphs); base64 blob: a base64 string with + and /,
+- dots: "...."; dotted words: "Beograd.Beograd...."; almost a domain name: "aaaa....comx",
+- hyphenated parts: "KFOR-Beograd’KFOR-..." (one word of many parts); hyphens: "a----b"; spaces: "a    b",
+- at signs: "Beograd@Beograd@..."; addresses and commas / pluses: "ime.prezime@kfor.int,ime.prezime@..." (+),
+- URLs: "http://rts.rs/a http://..." (many tokens); long URL: "https://rts.rs/aaaa...",
+- Cyrillic word: "ЉубавЉубав..."; capital digraphs: "ЉЊЏ-Љ.ЉЊЏ-Љ....",
+- news: the Latin test corpus, and news in Cyrillic: the Cyrillic one, repeated (ordinary text, for comparison).
+
+Times are the best of --repeat runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import math
+import re
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import translate.serbian  # noqa: E402
+
+CORPUS = ROOT / "tests" / "fixtures" / "corpus"
+
+
+def cycle(piece: str) -> Callable[[int], str]:
+    return lambda n: (piece * (n // len(piece) + 1))[:n]
+
+
+LATIN: dict[str, Callable[[int], str]] = {
+    "one word": cycle("lj"),
+    "base64 blob": cycle("TWFuIGlz+/ZGlzdA=="),
+    "dots": cycle("."),
+    "dotted words": cycle("Beograd."),
+    "almost a domain name": lambda n: "a" * n + ".comx",
+    "hyphenated parts": cycle("KFOR-Beograd’"),
+    "hyphens": lambda n: "a" + "-" * n + "b",
+    "spaces": lambda n: "a" + " " * n + "b",
+    "at signs": cycle("Beograd@"),
+    "addresses and commas": cycle("ime.prezime@kfor.int,"),
+    "addresses and pluses": cycle("ime.prezime@kfor.int+"),
+    "URLs": cycle("http://rts.rs/a "),
+    "long URL": lambda n: "https://rts.rs/" + "a" * n,
+    "news": cycle((CORPUS / "sr-Latn.txt").read_text("utf-8").replace("\n", " ")),
+}
+CYRILLIC: dict[str, Callable[[int], str]] = {
+    "Cyrillic word": cycle("Љубав"),
+    "capital digraphs": cycle("ЉЊЏ-Љ."),
+    "news in Cyrillic": cycle((CORPUS / "sr-Cyrl.txt").read_text("utf-8").replace("\n", " ")),
+}
+
+
+def functions(module: ModuleType) -> dict[str, Callable[[str], object]]:
+    return {
+        "to_cyrillic": module.to_cyrillic,
+        "mixed_words sr-Cyrl": lambda text: module.mixed_words(text, "sr-Cyrl"),
+        "to_latin": module.to_latin,
+        "mixed_words sr-Latn": lambda text: module.mixed_words(text, "sr-Latn"),
+    }
+
+
+def cases() -> list[tuple[str, Callable[[int], str], str]]:
+    """Latin shapes through to_cyrillic and mixed_words sr-Cyrl, Cyrillic ones through to_latin and mixed_words
+    sr-Latn."""
+    latin = [(shape, make, name) for shape, make in LATIN.items() for name in ("to_cyrillic", "mixed_words sr-Cyrl")]
+    cyrillic = [(shape, make, name) for shape, make in CYRILLIC.items() for name in ("to_latin", "mixed_words sr-Latn")]
+    return latin + cyrillic
+
+
+class CountingPattern:
+    """A compiled pattern that counts the characters it reads at least: a scan (finditer, sub, findall, split) the
+    text from ``pos``, a search up to the end of its match (or of the text), a match up to its end."""
+
+    def __init__(self, pattern: re.Pattern[str], work: dict[str, int]):
+        self.pattern, self.work = pattern, work
+
+    def _count(self, pos: int, end: int) -> None:
+        self.work["chars"] += max(end - pos, 1)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        self._count(pos, min(endpos, len(text)))
+        return self.pattern.finditer(text, pos, endpos)
+
+    def sub(self, repl, text: str) -> str:
+        self._count(0, len(text))
+        return self.pattern.sub(repl, text)
+
+    def findall(self, text: str) -> list:
+        self._count(0, len(text))
+        return self.pattern.findall(text)
+
+    def split(self, text: str) -> list[str]:
+        self._count(0, len(text))
+        return self.pattern.split(text)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        match = self.pattern.search(text, pos, endpos)
+        self._count(pos, match.end() if match else min(endpos, len(text)))
+        return match
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        match = self.pattern.match(text, pos, endpos)
+        self._count(pos, match.end() if match else pos)
+        return match
+
+
+@contextmanager
+def counted(module: ModuleType, work: dict[str, int]) -> Iterator[None]:
+    """Count the work of every compiled regex in ``module`` while the block runs."""
+    original = {name: value for name, value in vars(module).items() if isinstance(value, re.Pattern)}
+    for name, value in original.items():
+        setattr(module, name, CountingPattern(value, work))
+    try:
+        yield
+    finally:
+        for name, value in original.items():
+            setattr(module, name, value)
+
+
+def regex_chars(module: ModuleType, run: Callable[[], object]) -> int:
+    work = {"chars": 0}
+    with counted(module, work):
+        run()
+    return work["chars"]
+
+
+def best_of(repeat: int, run: Callable[[], object]) -> float:
+    best = math.inf
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def growth(previous: tuple[int, float] | None, current: tuple[int, float]) -> str:
+    """The time over the previous size's, and the same per doubling of the size."""
+    if previous is None:
+        return f"{'':6} {'':6}"
+    ratio = current[1] / max(previous[1], 1e-9)
+    return f"{ratio:6.1f} {ratio ** (1 / math.log2(current[0] / previous[0])):6.1f}"
+
+
+def load(path: str | None) -> ModuleType:
+    if path is None:
+        return translate.serbian
+    spec = importlib.util.spec_from_file_location("serbian_under_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sizes", default="5000,10000,20000,80000", help="Input sizes in characters.")
+    parser.add_argument("--shapes", help="Only these shapes, comma-separated.")
+    parser.add_argument("--module", help="Bench this file instead of translate/serbian.py (an older version).")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    module = load(args.module)
+    run_by_name = functions(module)
+    shapes = set(args.shapes.split(",")) if args.shapes else None
+
+    print(f"{module.__file__}\n  {'input':22} {'function':20} {'size':>6} {'ms':>9} {'x prev':>6} {'per 2x':>6} "
+          f"{'read/char':>9}")
+    for shape, make, name in cases():
+        if shapes and shape not in shapes:
+            continue
+        previous, run = None, run_by_name[name]
+        for size in sizes:
+            text = make(size)
+            elapsed = best_of(args.repeat, lambda text=text, run=run: run(text))
+            read = regex_chars(module, lambda text=text, run=run: run(text))
+            print(f"  {shape:22} {name:20} {size:6d} {elapsed * 1000:9.1f} {growth(previous, (size, elapsed))} "
+                  f"{read / len(text):9.1f}", flush=True)
+            previous = size, elapsed
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
