@@ -7,7 +7,13 @@ module's own on a free port, a scratch PostgreSQL database, callback receivers o
 - a callback receiver down, then answering 500 twice, then up: exactly one delivery taken, the
   same delivery id on every attempt, signed; a receiver that hangs holds up no translation;
 - three processes migrating a fresh database at once (PostgreSQL and SQLite);
-- /translate (embedded) answering 504 at its timeout behind a backlog.
+- /translate (embedded) answering 504 at its timeout behind a backlog;
+- the fault campaign: 20-50 small jobs in flight, each with a callback, through (1) a worker SIGKILLed
+  three times, (2) Redis SIGKILLed and restarted empty, (3) PostgreSQL connections terminated, (4) the
+  API SIGKILLed and restarted mid-submission, (5) embedded `dragoman serve` SIGKILLed mid-job and
+  restarted, (6) the receiver down, then answering 500 twice, then up; after each the store holds every
+  accepted job settled, one row per (draft, idx), done == total, and the receiver took one delivery id
+  per job (bench/soak.py runs them all at once on 1,000 jobs).
 
 Every wait is on an event with a deadline (the store, the receiver), never a fixed sleep.
 """
@@ -17,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.server
+import json
 import multiprocessing
 import os
 import signal
@@ -36,7 +43,15 @@ import sqlalchemy as sa
 
 from newsroom.jobs import JobStore, jobs
 from tests.conftest import ROOT
-from tests.integration.test_queue import CORPUS, Worker, rendered, settings_of, submit, wait_for
+from tests.integration.test_queue import (
+    CORPUS,
+    Worker,
+    broker_messages,
+    rendered,
+    settings_of,
+    submit,
+    wait_for,
+)
 from workers.service import JobService
 
 pytestmark = pytest.mark.integration
@@ -405,3 +420,443 @@ def test_translate_answers_504_on_time_behind_a_backlog(tmp_path, monkeypatch):
     timer.cancel()
     assert answer.status_code == 504, answer.text
     assert took < 4, f"/translate answered after {took:.1f} s, not at its 0.5 s timeout"
+
+
+# --- the fault campaign: many small jobs in flight, one fault, then the database's word ----------------------
+# Each test below runs 20-50 small jobs (with a callback each, to an Inbox) and injects one fault while they are
+# in flight; then ``audit`` says what the store holds (jobs lost, segments duplicated, drafts miscounted) and
+# ``callback_tally`` what the receiver took (one delivery id per job, repeats only of that id).
+CAMPAIGN_ENV = {"DRAGOMAN_OUTBOX_EVERY": "0.2", "DRAGOMAN_CALLBACK_TIMEOUT": "5",
+                "DRAGOMAN_CALLBACK_RETRY_FIRST": "0.2", "DRAGOMAN_RATE_LIMIT_PER_MINUTE": "100000"}
+PLAIN_LINES = [line for line in EN_LINES if line.endswith(".")]
+
+
+def unique_article(i: int, sentences: int = 6) -> str:
+    """``sentences`` corpus sentences, each made unique to job ``i`` (no worker's sentence cache answers
+    them: every job costs model time), which the copy model copies as they are."""
+    picked = [PLAIN_LINES[(i * sentences + j) % len(PLAIN_LINES)] for j in range(sentences)]
+    return "\n\n".join(f"{line[:-1]}, ref {i}-{j}." for j, line in enumerate(picked)) + "\n"
+
+
+class Inbox:
+    """A callback receiver on 127.0.0.1 as a real one must be: a delivery it took before is answered 204 again
+    and counted once, by its ``X-Dragoman-Delivery`` id (``callback_tally``). It can be down (nothing listens
+    on its port), up, or up with its first ``fail_first`` answers 500. Every request is recorded (delivery id,
+    job id, signature right, answer), across downs and ups."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/hook"
+        self.requests: list[dict] = []
+        self.fail_first = 0
+        self._lock = threading.Lock()
+        self._server: http.server.ThreadingHTTPServer | None = None
+
+    def up(self, fail_first: int = 0) -> Inbox:
+        inbox = self
+        self.fail_first = fail_first
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                delivery = self.headers["X-Dragoman-Delivery"]
+                expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+                with inbox._lock:
+                    status = 500 if inbox.fail_first > 0 else 204
+                    inbox.fail_first -= status == 500
+                    inbox.requests.append({
+                        "delivery": delivery, "job": json.loads(body)["job_id"], "status": status,
+                        "signed": hmac.compare_digest(self.headers.get("X-Dragoman-Signature", ""), expected)})
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *args):
+                """Quiet."""
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def down(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def taken_jobs(self) -> set[str]:
+        with self._lock:
+            return {r["job"] for r in self.requests if 200 <= r["status"] < 300}
+
+
+def callback_tally(requests: list[dict], rows: dict[str, list[str]]) -> dict[str, int]:
+    """What a receiver that drops repeats by delivery id took, against the store's callback rows
+    (``rows``: job id -> the delivery ids of its callback rows, one expected): ``delivered`` distinct
+    delivery ids taken, ``expected`` jobs with a callback; the rest must be 0 but ``repeats`` (the same
+    id taken again: at-least-once, harmless)."""
+    taken = [r for r in requests if 200 <= r["status"] < 300]
+    ids_by_job: dict[str, set[str]] = {}
+    for r in taken:
+        ids_by_job.setdefault(r["job"], set()).add(r["delivery"])
+    distinct = {r["delivery"] for r in taken}
+    known = {d for ids in rows.values() for d in ids}
+    return {"delivered": len(distinct), "expected": len(rows), "repeats": len(taken) - len(distinct),
+            "jobs without a delivery": sum(1 for j in rows if j not in ids_by_job),
+            "jobs with two delivery ids": sum(1 for ids in ids_by_job.values() if len(ids) > 1),
+            "jobs with two callback rows": sum(1 for ids in rows.values() if len(ids) != 1),
+            "deliveries of unknown ids": sum(1 for r in requests if r["delivery"] not in known),
+            "unsigned": sum(1 for r in taken if not r["signed"])}
+
+
+def callback_rows(store: JobStore, job_ids: list[str]) -> dict[str, list[str]]:
+    """Job id -> the delivery ids of its callback rows in the outbox (jobs with a callback URL only)."""
+    from newsroom.outbox import CALLBACK, outbox
+
+    with store.engine.connect() as conn:
+        with_url = set(conn.execute(sa.select(jobs.c.id).where(jobs.c.id.in_(job_ids), jobs.c.callback_url != ""))
+                       .scalars())
+        found = {j: [] for j in with_url}
+        for row in conn.execute(sa.select(outbox.c.job_id, outbox.c.delivery_id).where(
+                outbox.c.kind == CALLBACK, outbox.c.job_id.in_(job_ids)).order_by(outbox.c.created_at)):
+            found.setdefault(row.job_id, []).append(row.delivery_id)
+    return found
+
+
+def audit(store: JobStore, job_ids: list[str]) -> dict[str, int]:
+    """What the store says of the jobs that were accepted (``job_ids``): ``lost`` (no row, or not settled),
+    ``failed`` (settled, not draft_ready), ``segments duplicated`` (rows of one (draft, idx) beyond the first:
+    the primary key forbids them, counted all the same),
+    ``drafts miscounted`` (done != total, or not exactly one translated row per index 0..total-1), ``jobs
+    stored`` (every job row: more than were accepted means a submission stored twice)."""
+    from newsroom.jobs import drafts, segments
+    from newsroom.lifecycle import UNFINISHED
+
+    with store.engine.connect() as conn:
+        states = dict(conn.execute(sa.select(jobs.c.id, jobs.c.state)).all())
+        mine = sa.select(drafts.c.id).where(drafts.c.job_id.in_(job_ids))
+        per_key = (sa.select(sa.func.count().label("n")).where(segments.c.draft_id.in_(mine))
+                   .group_by(segments.c.draft_id, segments.c.idx).subquery())
+        duplicated = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(per_key.c.n - 1), 0))
+                                  .where(per_key.c.n > 1)).scalar()
+        rows = sa.select(segments.c.draft_id, sa.func.count().label("n"),
+                         sa.func.count(sa.distinct(segments.c.idx)).label("indexes"),
+                         sa.func.count(segments.c.target).label("translated"),
+                         sa.func.min(segments.c.idx).label("low"), sa.func.max(segments.c.idx).label("high")
+                         ).group_by(segments.c.draft_id).subquery()
+        miscounted = conn.execute(sa.select(sa.func.count()).select_from(
+            drafts.outerjoin(rows, rows.c.draft_id == drafts.c.id)).where(
+            drafts.c.job_id.in_(job_ids), drafts.c.state == "draft_ready", sa.or_(
+                drafts.c.done != drafts.c.total, rows.c.n.is_(None), rows.c.n != drafts.c.total,
+                rows.c.indexes != drafts.c.total, rows.c.translated != drafts.c.total, rows.c.low != 0,
+                rows.c.high != drafts.c.total - 1))).scalar()
+    return {"accepted": len(set(job_ids)), "jobs stored": len(states),
+            "lost": sum(1 for j in set(job_ids) if states.get(j, "queued") in UNFINISHED),
+            "failed": sum(1 for j in set(job_ids) if states.get(j) not in (None, "queued", "translating",
+                                                                           "draft_ready")),
+            "segments duplicated": int(duplicated), "drafts miscounted": int(miscounted)}
+
+
+def settled_count(store: JobStore, job_ids: list[str]) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(jobs).where(
+            jobs.c.id.in_(job_ids), jobs.c.state.not_in(("queued", "translating")))).scalar()
+
+
+def in_hand(store: JobStore, job_ids: list[str]) -> list[dict]:
+    """The drafts a worker holds right now (translating, lease not run out): id, done, total, deliveries."""
+    from newsroom.jobs import drafts, now
+
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(sa.select(drafts.c.id, drafts.c.done, drafts.c.total,
+                                                        drafts.c.deliveries).where(
+            drafts.c.job_id.in_(job_ids), drafts.c.state == "translating", drafts.c.lease_until > now())).mappings()]
+
+
+def poll(predicate, timeout: float, what: str, every: float = 0.05):
+    """``wait_for`` with a finer step: for moments (a hop in progress) that last a fraction of a second."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+MUST_BE_ZERO = ("lost", "failed", "segments duplicated", "drafts miscounted", "jobs without a delivery",
+                "jobs with two delivery ids", "jobs with two callback rows", "deliveries of unknown ids", "unsigned")
+
+
+def everything_settles(store: JobStore, job_ids: list[str], inbox: Inbox, timeout: float = 90) -> dict:
+    """Wait for every job to settle and every callback to be taken and recorded as sent (the deadline
+    covers a claim left by a killed process: DISPATCH_CLAIM + 2 x the callback timeout), then assert the
+    campaign's figures: jobs lost 0, segments duplicated 0, one delivery id per job. Returns the figures."""
+    from newsroom.outbox import CALLBACK, SENT, outbox
+
+    wait_for(lambda: settled_count(store, job_ids) == len(set(job_ids)), timeout,
+             f"every job to settle ({audit(store, job_ids)})")
+
+    def all_sent() -> bool:
+        with store.engine.connect() as conn:
+            return not conn.execute(sa.select(sa.func.count()).select_from(outbox).where(
+                outbox.c.kind == CALLBACK, outbox.c.job_id.in_(job_ids), outbox.c.state != SENT)).scalar()
+
+    wait_for(lambda: inbox.taken_jobs() >= set(job_ids) and all_sent(), timeout,
+             f"every callback to be taken ({len(inbox.taken_jobs() & set(job_ids))} of {len(set(job_ids))})")
+    figures = {**audit(store, job_ids), **callback_tally(list(inbox.requests), callback_rows(store, job_ids))}
+    assert {k: figures[k] for k in MUST_BE_ZERO} == dict.fromkeys(MUST_BE_ZERO, 0), figures
+    assert figures["delivered"] == figures["expected"] == figures["accepted"] == figures["jobs stored"], figures
+    return figures
+
+
+class CampaignWorker(Worker):
+    """A ``dragoman worker`` with its own log, which says when it is ready to take messages."""
+
+    def __init__(self, values: dict, log: Path):
+        super().__init__(values, "en-tr", log)
+        self.log_path = log
+
+    def ready(self) -> bool:
+        return b" ready." in self.log_path.read_bytes()
+
+
+@pytest.fixture()
+def campaign(faults, tmp_path):
+    """``faults`` with the campaign's quick settings (outbox looked at every 0.2 s, callbacks retried from
+    0.2 s), ``start_worker`` (each worker logs to its own file) and an Inbox that is up."""
+    faults.env.update(CAMPAIGN_ENV)
+    faults.service = JobService(settings_of(faults.env))
+    faults.inbox = Inbox().up()
+    started: list[CampaignWorker] = []
+
+    def start_worker(**env) -> CampaignWorker:
+        started.append(CampaignWorker({**faults.env, **env}, tmp_path / f"worker-{len(started)}.log"))
+        return started[-1]
+
+    faults.start_worker = start_worker
+    yield faults
+    for one in started:
+        one.stop()
+    faults.inbox.down()
+    faults.service.store.engine.dispose()
+
+
+def submit_all(campaign, count: int, sentences: int = 6) -> list[str]:
+    return [submit(campaign.service, unique_article(i, sentences), "tr", "en", callback_url=campaign.inbox.url)["id"]
+            for i in range(count)]
+
+
+# 1. a worker SIGKILLed three times
+def test_campaign_worker_sigkilled_three_times_mid_run(campaign):
+    """Two workers. Three times, once the run has moved on and every ready worker holds a draft (so the one
+    killed is mid-job: a worker holds one draft at most, and one not ready yet none), the oldest ready worker
+    is SIGKILLed with its pool process and a new one started. No draft is in hand at two kills (a hop killed
+    DRAGOMAN_TASK_MAX_DELIVERIES times fails its draft as a poison task, by design)."""
+    store = campaign.service.store
+    live = [campaign.start_worker(), campaign.start_worker()]
+    made = submit_all(campaign, 36, 4)
+    killed: set[str] = set()
+
+    def all_ready_workers_busy(after: int) -> tuple[list[CampaignWorker], list[dict]] | None:
+        ready = [w for w in live if w.ready()]
+        held = [d for d in in_hand(store, made) if d["id"] not in killed]
+        if ready and len(held) == len(ready) and settled_count(store, made) >= after + 3:
+            return ready, held
+        return None
+
+    for _ in range(3):
+        done_before = settled_count(store, made)
+        ready, held = poll(lambda: all_ready_workers_busy(done_before), 60,  # noqa: B023 - called at once
+                           "every ready worker mid-job, on drafts never killed, after progress")
+        ready[0].kill()
+        live.remove(ready[0])
+        killed |= {d["id"] for d in held}
+        live.append(campaign.start_worker())
+    assert settled_count(store, made) < len(made)               # the last kill was mid-run
+    figures = everything_settles(store, made, campaign.inbox)
+    assert figures["accepted"] == 36
+
+
+# 2. Redis killed (-9) and restarted empty
+def test_campaign_redis_killed_and_restarted_empty(campaign, broker):
+    """SIGKILL this module's redis-server while a worker translates and a backlog waits in its queue, and start
+    it again empty (no snapshot, no AOF): the messages are gone; the workers reconnect and the reconciler
+    (DRAGOMAN_RECONCILE_AFTER=4 here) hands out again what nobody holds. The rate limiter and the outbox
+    ride the outage out."""
+    import redis
+
+    store = campaign.service.store
+    campaign.start_worker(DRAGOMAN_RECONCILE_AFTER="4")
+    made = submit_all(campaign, 24, 4)
+    poll(lambda: settled_count(store, made) >= 5 and in_hand(store, made), 60, "a worker mid-job after progress")
+    client = redis.Redis.from_url(broker.url)
+    waiting = broker_messages(client, "mt.en-tr")
+    assert waiting >= 5, f"only {waiting} messages wait in the broker: no backlog to lose"
+    broker.stop()                                  # SIGKILL
+    broker.start()                                 # empty
+    assert broker_messages(redis.Redis.from_url(broker.url), "mt.en-tr") == 0
+    assert settled_count(store, made) < len(made)
+    everything_settles(store, made, campaign.inbox)
+
+
+# 3. PostgreSQL connections terminated
+def test_campaign_postgres_connections_terminated_mid_run(campaign, database):
+    """Three times while a worker is mid-job, every connection to the scratch database but the terminating
+    one is ended (pg_terminate_backend): the workers' pools, their heartbeat, their outbox drainer, this test's
+    own. Transient errors retry the hop (its lease given back or run out); nothing is lost or doubled."""
+    store = campaign.service.store
+    campaign.start_worker()
+    made = submit_all(campaign, 24, 4)
+    name = sa.engine.make_url(database).database
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    ended = []
+    try:
+        for _ in range(3):
+            done_before = settled_count(store, made)
+            poll(lambda: settled_count(store, made) >= done_before + 3 and in_hand(store, made), 60,  # noqa: B023
+                 "a worker mid-job after progress")
+            with admin.connect() as conn:
+                ended.append(conn.execute(sa.text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": name}).scalar())
+    finally:
+        admin.dispose()
+    assert all(n >= 2 for n in ended), ended      # at least the worker's and this test's own
+    assert settled_count(store, made) < len(made)
+    everything_settles(store, made, campaign.inbox)
+
+
+# 4. the API restarted mid-submission
+def test_campaign_api_restarted_mid_submission(campaign, tmp_path):
+    """A client submits 30 articles through `dragoman serve`, each with its own Idempotency-Key, retrying a
+    transport error or a 5xx with the same key (bounded in count and time). After 10 answers the server is
+    SIGKILLed and started again on its port. Every answer (201, or 200 for a replay) names a job that exists
+    and settles, and no article is stored twice. (A request the kill cut after its commit, while the dead
+    server held its hop's dispatch row, leaves that row claimed for DISPATCH_CLAIM, 30 s: the job settles
+    that much later, within the deadline.)"""
+    import httpx
+
+    store = campaign.service.store
+    campaign.start_worker()
+    port, log = free_port(), tmp_path / "serve.log"
+    api = _serve(campaign.env, port, log)
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"X-API-Key": "faults-admin"}, timeout=10)
+    answers: dict[int, tuple[int, str]] = {}
+    problems: list[str] = []
+
+    def submitter() -> None:
+        deadline = time.monotonic() + 120
+        for i in range(30):
+            body = {"text": unique_article(i, 4), "source": "en", "targets": "tr", "format": "text",
+                    "callback_url": campaign.inbox.url}
+            for _attempt in range(2000):
+                if time.monotonic() > deadline:
+                    problems.append(f"article {i}: no answer before the deadline")
+                    return
+                try:
+                    answer = client.post("/jobs", json=body, headers={"Idempotency-Key": f"campaign-{i}"})
+                except httpx.TransportError:
+                    time.sleep(0.05)                # the server is down: try again, same key
+                    continue
+                if answer.status_code in (200, 201):
+                    answers[i] = (answer.status_code, answer.json()["id"])
+                    break
+                if answer.status_code < 500:
+                    problems.append(f"article {i}: {answer.status_code} {answer.text}")
+                    return
+                time.sleep(0.05)
+            else:
+                problems.append(f"article {i}: no answer in 2000 tries")
+                return
+
+    try:
+        wait_for(lambda: _healthy(client), 60, "dragoman serve")
+        thread = threading.Thread(target=submitter, daemon=True)
+        thread.start()
+        poll(lambda: len(answers) >= 10, 60, "ten submissions answered")
+        os.killpg(api.pid, signal.SIGKILL)
+        api.wait(10)
+        assert len(answers) < 30                   # killed mid-submission
+        api = _serve(campaign.env, port, log)
+        thread.join(150)
+        assert not thread.is_alive() and not problems, problems
+        ids = [job_id for _, job_id in answers.values()]
+        assert len(answers) == len(set(ids)) == 30
+        everything_settles(store, ids, campaign.inbox)   # jobs stored == accepted: no article stored twice
+    finally:
+        client.close()
+        os.killpg(api.pid, signal.SIGTERM)
+        api.wait(20)
+
+
+# 5. embedded mode killed mid-job
+def test_campaign_embedded_server_killed_mid_job_resumes(campaign, tmp_path):
+    """`dragoman serve` without Redis (the embedded dispatcher, a SQLite store) SIGKILLed while a draft is
+    half translated, then started again: the draft resumes (its hop's dispatch row is claimed again once the
+    dead process's claim, max(DRAGOMAN_LEASE_SECONDS, 30) s, runs out) and finishes with every segment once."""
+    import httpx
+
+    url = f"sqlite:///{tmp_path / 'embedded.db'}"
+    env = {**campaign.env, "DRAGOMAN_REDIS_URL": "", "DRAGOMAN_DATABASE_URL": url}
+    store = JobStore(url)
+    port, log = free_port(), tmp_path / "serve.log"
+    api = _serve(env, port, log)
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"X-API-Key": "faults-admin"}, timeout=10)
+    try:
+        wait_for(lambda: _healthy(client), 60, "dragoman serve")
+        texts = {}
+        for i in range(4):
+            answer = client.post("/jobs", json={"text": unique_article(i, 16), "source": "en", "targets": "tr",
+                                                "format": "text", "callback_url": campaign.inbox.url})
+            assert answer.status_code == 201, answer.text
+            texts[answer.json()["id"]] = unique_article(i, 16)
+        made = list(texts)
+        (half,) = poll(lambda: [d for d in in_hand(store, made) if 0 < d["done"] < d["total"]], 60,
+                       "a draft half translated")
+        os.killpg(api.pid, signal.SIGKILL)
+        api.wait(10)
+        stopped = store.draft(half["id"])
+        assert stopped["state"] == "translating" and 0 < stopped["done"] < stopped["total"]
+        assert settled_count(store, made) < len(made)
+        api = _serve(env, port, log)
+        everything_settles(store, made, campaign.inbox, timeout=120)
+        resumed = store.draft(half["id"])
+        assert resumed["attempts"] >= 2 and resumed["done"] == resumed["total"]
+        for job_id, text in texts.items():
+            assert rendered(store, store.job(job_id)["drafts"][0]["id"]) == text
+    finally:
+        client.close()
+        os.killpg(api.pid, signal.SIGTERM)
+        api.wait(20)
+        store.engine.dispose()
+
+
+# 6. the callback receiver down, then failing, then up
+def test_campaign_receiver_down_then_failing_then_up(campaign):
+    """20 jobs, two workers (two callback drainers racing for the rows). The receiver is down until every
+    job has settled and its callback was refused twice; then its first two answers are 500, then it takes
+    what comes: every job's one delivery id is taken, a delivery answered 500 again with the same id.
+
+    (500 twice per delivery id would cost 15 s more here: each job's backoff has grown over the outage.)"""
+    store = campaign.service.store
+    campaign.inbox.down()
+    workers = [campaign.start_worker(), campaign.start_worker()]
+    wait_for(lambda: all(w.ready() for w in workers), 60, "both workers ready")
+    made = submit_all(campaign, 20, 1)             # small and at once: they settle close together
+
+    def refused_twice() -> bool:
+        rows = [callback_row(campaign.service, job_id) for job_id in made]
+        return all(r and r["attempts"] >= 2 and "refused" in r["last_error"].lower() for r in rows)
+
+    wait_for(lambda: settled_count(store, made) == len(made) and refused_twice(), 90,
+             "every job settled and its callback refused twice")
+    assert not campaign.inbox.requests
+    campaign.inbox.up(fail_first=2)
+    everything_settles(store, made, campaign.inbox)
+    assert [r["status"] for r in campaign.inbox.requests[:2]] == [500, 500]
+    by_delivery: dict[str, list[int]] = {}
+    for r in campaign.inbox.requests:
+        by_delivery.setdefault(r["delivery"], []).append(r["status"])
+    assert len(by_delivery) == 20, by_delivery
+    for statuses in by_delivery.values():            # failures, then taken (and maybe taken again)
+        first = statuses.index(204)
+        assert set(statuses[:first]) <= {500} and set(statuses[first:]) == {204}, by_delivery
