@@ -200,8 +200,9 @@ def serve(ctx, host, port) -> None:
 
     settings: Settings = ctx.obj
     service = _service(settings)
+    app = create_app(settings, service)  # first: its imports (redis for the limits) complete before any thread runs
     service.start_background()  # a thread: hops and callbacks nobody is sending, leases that ran out
-    uvicorn.run(create_app(settings, service), host=host, port=port)
+    uvicorn.run(app, host=host, port=port)
 
 
 @click.command()
