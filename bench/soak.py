@@ -22,6 +22,8 @@ submitted or settled, read from the store; never at a fixed time):
 4. every connection to the scratch database ended (pg_terminate_backend), at 40 %;
 5. the callback receiver down for --outage seconds, then answering 500 twice, then up, at 60 %.
 
+An API that dies while it starts is started again, as a supervisor would; the report says so, and
+counts it as a failure.
 Then it waits until every accepted job has settled and every callback has been taken, or --deadline
 seconds from the first submission, and prints: jobs/s, p50/p95 latency (created -> settled, the store's
 own timestamps), lost (accepted, not stored), duplicated (segment rows, jobs stored twice), stuck
@@ -63,11 +65,11 @@ from tests.integration.test_faults import (  # noqa: E402
     CampaignWorker,
     Inbox,
     OwnRedis,
-    _serve,
     audit,
     callback_rows,
     callback_tally,
     free_port,
+    serve_supervised,
 )
 
 KEY = "faults-admin"  # the admin key tests.integration.test_faults._serve starts the API with
@@ -129,10 +131,17 @@ class Run:
         self.lock = threading.Lock()
         self.killed_drafts: set[str] = set()
         self.warmups: list[str] = []
+        self.start_failures: list[str] = []
 
     # --- processes --------------------------------------------------------------------------------------
     def start_api(self) -> None:
-        self.api = _serve(self.env, self.port, self.work / "serve.log")
+        """Start `dragoman serve` and wait for its /health; one that dies while it starts is started again (as
+        a supervisor would), and said so: see tests.integration.test_faults.serve_supervised."""
+        api, died = serve_supervised(self.env, self.port, self.work / "serve.log")
+        self.api = api
+        for line in died:
+            self.start_failures.append(line)
+            log(f"dragoman serve died while starting, started again: {line}")
 
     def stop_api(self, sig: int = signal.SIGTERM) -> None:
         if self.api is not None and self.api.poll() is None:
@@ -152,18 +161,6 @@ class Run:
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=f"http://127.0.0.1:{self.port}", headers={"X-API-Key": KEY}, timeout=30)
-
-    def wait_api(self, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        with self.client() as client:
-            while time.monotonic() < deadline:
-                try:
-                    if client.get("/health").status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass  # not listening yet
-                time.sleep(0.2)
-        raise RuntimeError(f"dragoman serve did not come up in {timeout} s (see {self.work / 'serve.log'})")
 
     def warm_up(self) -> None:
         """Jobs (not counted) until every worker has finished one: its model is loaded."""
@@ -360,10 +357,13 @@ def report(run: Run, n: int, started: float, finished: float | None) -> bool:
           f"(same delivery id again) {tally.get('repeats', 0)}, jobs with two delivery ids "
           f"{tally.get('jobs with two delivery ids', 0)}, jobs with two callback rows "
           f"{tally.get('jobs with two callback rows', 0)}, unsigned {tally.get('unsigned', 0)}")
+    if run.start_failures:
+        print(f"dragoman serve died while starting {len(run.start_failures)} times (started again): "
+              + "; ".join(run.start_failures))
     if run.problems:
         print(f"submission problems ({len(run.problems)}): " + "; ".join(run.problems[:5]))
-    bad = (lost + unanswered + checks["segments duplicated"] + doubled + stuck + checks["failed"]
-           + checks["drafts miscounted"] + tally.get("jobs without a delivery", 0)
+    bad = (len(run.start_failures) + lost + unanswered + checks["segments duplicated"] + doubled + stuck
+           + checks["failed"] + checks["drafts miscounted"] + tally.get("jobs without a delivery", 0)
            + tally.get("jobs with two delivery ids", 0) + tally.get("jobs with two callback rows", 0))
     return bad == 0
 
@@ -396,9 +396,8 @@ def main(argv: list[str] | None = None) -> int:
             env = settings_env(args, models, database, redis.url)
             store = JobStore(database)                      # migrates the scratch database
             run = Run(args, env, work, store, inbox, redis)
-            run.start_api()
             workers = [run.start_worker(), run.start_worker()]
-            run.wait_api()
+            run.start_api()
             deadline = time.monotonic() + 120
             while not all(w.ready() for w in workers):
                 if time.monotonic() > deadline:
