@@ -24,11 +24,9 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import math
-import re
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -36,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import translate.serbian  # noqa: E402
+from tests.counting import module_work  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 
@@ -82,63 +81,6 @@ def cases() -> list[tuple[str, Callable[[int], str], str]]:
     latin = [(shape, make, name) for shape, make in LATIN.items() for name in ("to_cyrillic", "mixed_words sr-Cyrl")]
     cyrillic = [(shape, make, name) for shape, make in CYRILLIC.items() for name in ("to_latin", "mixed_words sr-Latn")]
     return latin + cyrillic
-
-
-class CountingPattern:
-    """A compiled pattern that counts the characters it reads at least: a scan (finditer, sub, findall, split) the
-    text from ``pos``, a search up to the end of its match (or of the text), a match up to its end."""
-
-    def __init__(self, pattern: re.Pattern[str], work: dict[str, int]):
-        self.pattern, self.work = pattern, work
-
-    def _count(self, pos: int, end: int) -> None:
-        self.work["chars"] += max(end - pos, 1)
-
-    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
-        self._count(pos, min(endpos, len(text)))
-        return self.pattern.finditer(text, pos, endpos)
-
-    def sub(self, repl, text: str) -> str:
-        self._count(0, len(text))
-        return self.pattern.sub(repl, text)
-
-    def findall(self, text: str) -> list:
-        self._count(0, len(text))
-        return self.pattern.findall(text)
-
-    def split(self, text: str) -> list[str]:
-        self._count(0, len(text))
-        return self.pattern.split(text)
-
-    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        match = self.pattern.search(text, pos, endpos)
-        self._count(pos, match.end() if match else min(endpos, len(text)))
-        return match
-
-    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        match = self.pattern.match(text, pos, endpos)
-        self._count(pos, match.end() if match else pos)
-        return match
-
-
-@contextmanager
-def counted(module: ModuleType, work: dict[str, int]) -> Iterator[None]:
-    """Count the work of every compiled regex in ``module`` while the block runs."""
-    original = {name: value for name, value in vars(module).items() if isinstance(value, re.Pattern)}
-    for name, value in original.items():
-        setattr(module, name, CountingPattern(value, work))
-    try:
-        yield
-    finally:
-        for name, value in original.items():
-            setattr(module, name, value)
-
-
-def regex_chars(module: ModuleType, run: Callable[[], object]) -> int:
-    work = {"chars": 0}
-    with counted(module, work):
-        run()
-    return work["chars"]
 
 
 def best_of(repeat: int, run: Callable[[], object]) -> float:
@@ -188,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             text = make(size)
             elapsed = best_of(args.repeat, lambda text=text, run=run: run(text))
-            read = regex_chars(module, lambda text=text, run=run: run(text))
+            read = module_work(module, lambda text=text, run=run: run(text), lines=False)["regex chars"]
             print(f"  {shape:22} {name:20} {size:6d} {elapsed * 1000:9.1f} {growth(previous, (size, elapsed))} "
                   f"{read / len(text):9.1f}", flush=True)
             previous = size, elapsed

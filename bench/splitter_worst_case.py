@@ -26,17 +26,16 @@ from __future__ import annotations
 
 import argparse
 import math
-import re
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import translate.segment  # noqa: E402
+from tests.counting import module_work  # noqa: E402
 from translate.segment import split_long, split_sentences  # noqa: E402
 
 CORPUS = (ROOT / "tests" / "fixtures" / "corpus" / "en.txt").read_text("utf-8").splitlines()
@@ -56,62 +55,8 @@ def best_of(repeat: int, run: Callable[[], list]) -> tuple[float, list]:
     return best, result
 
 
-class CountingPattern:
-    """A compiled pattern that counts the matches it finds and the characters it reads at least: a finditer
-    the text from ``pos``, a search up to the end of its match (or of the text), a match up to its end."""
-
-    def __init__(self, pattern: re.Pattern[str], work: dict[str, int]):
-        self.pattern, self.work = pattern, work
-
-    def _count(self, pos: int, end: int, match: re.Match[str] | None) -> re.Match[str] | None:
-        self.work["chars"] += max(end - pos, 1)
-        self.work["matches"] += match is not None
-        return match
-
-    def finditer(self, text: str, pos: int = 0) -> Iterator[re.Match[str]]:
-        self.work["chars"] += len(text) - pos
-        for match in self.pattern.finditer(text, pos):
-            self.work["matches"] += 1
-            yield match
-
-    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        match = self.pattern.search(text, pos, endpos)
-        return self._count(pos, match.end() if match else min(endpos, len(text)), match)
-
-    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        match = self.pattern.match(text, pos, endpos)
-        return self._count(pos, match.end() if match else pos, match)
-
-
-def counting(value, work: dict[str, int]):
-    """``value`` with its compiled patterns (alone, or the values of a dict or list) counting their work."""
-    if isinstance(value, re.Pattern):
-        return CountingPattern(value, work)
-    if isinstance(value, dict) and value and all(isinstance(v, re.Pattern) for v in value.values()):
-        return {key: CountingPattern(v, work) for key, v in value.items()}
-    if isinstance(value, list) and value and all(isinstance(v, re.Pattern) for v in value):
-        return [CountingPattern(v, work) for v in value]
-    return value
-
-
-@contextmanager
-def counted(work: dict[str, int]) -> Iterator[None]:
-    """Count the work of every regex in translate.segment while the block runs."""
-    original = dict(vars(translate.segment))
-    for name, value in original.items():
-        setattr(translate.segment, name, counting(value, work))
-    try:
-        yield
-    finally:
-        for name, value in original.items():
-            setattr(translate.segment, name, value)
-
-
 def regex_work(run: Callable[[], list]) -> dict[str, int]:
-    work = {"chars": 0, "matches": 0}
-    with counted(work):
-        run()
-    return work
+    return module_work(translate.segment, run, lines=False)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,8 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     for limit in (1, 7, 50, 200):
         elapsed, pieces = best_of(args.repeat, lambda limit=limit: split_long(sentence, limit, words))
         work = regex_work(lambda limit=limit: split_long(sentence, limit, words))
-        print(f"  {limit:5d} {elapsed * 1000:8.1f} {len(pieces):6d} {work['chars'] / len(sentence):11.1f} "
-              f"{4 * math.log2(2000 / limit):6.1f} {work['matches']:8d}")
+        print(f"  {limit:5d} {elapsed * 1000:8.1f} {len(pieces):6d} {work['regex chars'] / len(sentence):11.1f} "
+              f"{4 * math.log2(2000 / limit):6.1f} {work['regex matches']:8d}")
 
     kinds: list[tuple[str, Callable[[int], str], Callable[[str], list]]] = [
         ("split_long words", lambda n: " ".join(VOCAB[i % len(VOCAB)] for i in range(n)),
@@ -151,8 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             text = make(size)
             elapsed, pieces = best_of(args.repeat, lambda text=text, run=run: run(text))
+            read = regex_work(lambda text=text, run=run: run(text))["regex chars"] / len(text)
             print(f"  {name:26} {size:6d} {len(text):7d} {elapsed * 1000:9.1f} {growth(previous, (size, elapsed))} "
-                  f"{regex_work(lambda text=text, run=run: run(text))['chars'] / len(text):9.1f} {len(pieces):6d}")
+                  f"{read:9.1f} {len(pieces):6d}")
             previous = size, elapsed
     return 0
 

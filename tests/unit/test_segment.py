@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-import re
-import sys
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import translate.segment
+from tests.counting import counting, module_work, new_work
 from translate.segment import Sentence, split_long, split_sentences
 
 pytestmark = pytest.mark.unit
@@ -216,26 +215,12 @@ def test_split_long_very_long_word():
     assert all(len(p) <= 10 for p in pieces)
 
 
-class _CountingPattern:
-    """A clause-break pattern that counts its scans, the characters scanned and the matches found."""
-
-    def __init__(self, pattern, work: dict[str, int]):
-        self.pattern, self.work = pattern, work
-
-    def finditer(self, text):
-        self.work["scans"] += 1
-        self.work["chars"] += len(text)
-        for match in self.pattern.finditer(text):
-            self.work["matches"] += 1
-            yield match
-
-
 @pytest.mark.parametrize("limit", [1, 7, 50, 200])
 def test_split_long_2000_words_without_punctuation(limit, monkeypatch):
     vocab = ["patrol", "border", "village", "road", "police", "bridge", "river", "market", "school", "Pristina"]
     sentence = " ".join(vocab[i % len(vocab)] for i in range(2000))
-    work = {"scans": 0, "chars": 0, "matches": 0}
-    patterns = [_CountingPattern(p, work) for p in translate.segment._CLAUSE_BREAKS]
+    work = new_work()
+    patterns = counting(translate.segment._CLAUSE_BREAKS, work)
     monkeypatch.setattr(translate.segment, "_CLAUSE_BREAKS", patterns)
     pieces = split_long(sentence, limit, _words)
     assert "".join(pieces) == sentence
@@ -245,8 +230,8 @@ def test_split_long_2000_words_without_punctuation(limit, monkeypatch):
     # per pattern, and there are about log2(2000 / limit) levels. Cutting off a few words at a time
     # would make it quadratic (hundreds of times the sentence).
     levels = math.log2(2000 / limit) + 3
-    assert work["chars"] <= len(patterns) * len(sentence) * levels, work
-    assert work["matches"] <= 2000 * levels, work
+    assert work["regex chars"] <= len(patterns) * len(sentence) * levels, work
+    assert work["regex matches"] <= 2000 * levels, work
 
 
 _WORD = st.text(alphabet=st.sampled_from(list("abcšđЉ")), min_size=1, max_size=8)
@@ -279,72 +264,10 @@ def test_corpus_lines_come_back(lang):
     assert [s.text for s in split_sentences(" ".join(lines), lang)] == lines
 
 
-class _CountingRegex:
-    """A compiled pattern that counts its calls and the characters they read at least: a ``finditer`` the text
-    from ``pos``, a ``search`` up to the end of its match (or of the text when it finds none), a ``match`` up to
-    the end of its match."""
-
-    def __init__(self, pattern: re.Pattern[str], work: dict[str, int]):
-        self.pattern, self.work = pattern, work
-
-    def _count(self, pos: int, end: int) -> None:
-        self.work["regex calls"] += 1
-        self.work["regex chars"] += max(end - pos, 1)
-
-    def finditer(self, text, pos=0, endpos=sys.maxsize):
-        self._count(pos, min(endpos, len(text)))
-        return self.pattern.finditer(text, pos, endpos)
-
-    def search(self, text, pos=0, endpos=sys.maxsize):
-        match = self.pattern.search(text, pos, endpos)
-        self._count(pos, match.end() if match else min(endpos, len(text)))
-        return match
-
-    def match(self, text, pos=0, endpos=sys.maxsize):
-        match = self.pattern.match(text, pos, endpos)
-        self._count(pos, match.end() if match else pos)
-        return match
-
-
-def _counting(value, work: dict[str, int]):
-    """``value`` with its compiled patterns (alone, or the values of a dict or list) counting their work."""
-    if isinstance(value, re.Pattern):
-        return _CountingRegex(value, work)
-    if isinstance(value, dict) and value and all(isinstance(v, re.Pattern) for v in value.values()):
-        return {key: _CountingRegex(v, work) for key, v in value.items()}
-    if isinstance(value, list) and value and all(isinstance(v, re.Pattern) for v in value):
-        return [_CountingRegex(v, work) for v in value]
-    return value
-
-
-def _work(run, monkeypatch) -> dict[str, int]:
-    """The work ``run()`` does in translate.segment: the calls to its regexes and the characters they read, and
-    the lines of its Python code run (each turn of a loop counts), counted with a trace hook."""
-    work = {"regex calls": 0, "regex chars": 0, "python lines": 0}
-
-    def count_lines(frame, event, arg):
-        work["python lines"] += event == "line"
-        return count_lines
-
-    def trace(frame, event, arg):
-        return count_lines if frame.f_code.co_filename == translate.segment.__file__ else None
-
-    with monkeypatch.context() as patch:
-        for name, value in list(vars(translate.segment).items()):
-            patch.setattr(translate.segment, name, _counting(value, work))
-        previous = sys.gettrace()
-        sys.settrace(trace)
-        try:
-            run()
-        finally:
-            sys.settrace(previous)
-    return work
-
-
-def _assert_linear(make, run, monkeypatch, growth: float = 4.5) -> None:
+def _assert_linear(make, run, growth: float = 4.5) -> None:
     """The work on ``make(8000)`` is at most ``growth`` times the work on ``make(2000)``: about 4 when it is
     linear, 16 when it is quadratic."""
-    small, large = (_work(lambda n=n: run(make(n)), monkeypatch) for n in (2000, 8000))
+    small, large = (module_work(translate.segment, lambda n=n: run(make(n))) for n in (2000, 8000))
     for key in small:
         assert large[key] <= growth * small[key], (key, small, large)
 
@@ -360,8 +283,8 @@ _LONG_PARAGRAPHS = {
 
 
 @pytest.mark.parametrize("make", _LONG_PARAGRAPHS.values(), ids=_LONG_PARAGRAPHS)
-def test_split_sentences_work_grows_linearly(make, monkeypatch):
-    _assert_linear(make, split_sentences, monkeypatch)
+def test_split_sentences_work_grows_linearly(make):
+    _assert_linear(make, split_sentences)
 
 
 def test_split_sentences_long_paragraph():
@@ -372,14 +295,14 @@ def test_split_sentences_long_paragraph():
 
 @pytest.mark.parametrize("make", [lambda n: "a" + " " * n + "b", lambda n: "a" + " " * n + "- b"],
                          ids=["spaces", "spaces before a dash"])
-def test_split_long_whitespace_run_work_grows_linearly(make, monkeypatch):
-    _assert_linear(make, lambda text: split_long(text, 1, _words), monkeypatch)
+def test_split_long_whitespace_run_work_grows_linearly(make):
+    _assert_linear(make, lambda text: split_long(text, 1, _words))
 
 
-def test_split_long_many_dashes_work_grows_as_n_log_n(monkeypatch):
+def test_split_long_many_dashes_work_grows_as_n_log_n():
     """Cutting in the middle until each piece fits: log2(n) levels, each scanning the whole sentence."""
     growth = 4.5 * math.log2(8000) / math.log2(2000)
-    _assert_linear(lambda n: "a" + " -" * n + " b", lambda text: split_long(text, 1, _words), monkeypatch, growth)
+    _assert_linear(lambda n: "a" + " -" * n + " b", lambda text: split_long(text, 1, _words), growth)
 
 
 @pytest.mark.parametrize("pattern, text", [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import translate.serbian
+from tests.counting import module_work
 from translate.serbian import KEEP_LATIN, mixed_words, to_cyrillic, to_latin, to_script
 
 pytestmark = pytest.mark.unit
@@ -220,70 +220,6 @@ def test_kept_addresses_in_one_token(text, kept):
     assert translate.serbian._split_urls(text)[1::2] == kept == _URLISH.findall(text)
 
 
-class _CountingRegex:
-    """A compiled pattern that counts its calls and the characters they read at least: a scan (``finditer``,
-    ``sub``, ``findall``, ``split``) the text from ``pos``, a ``search`` up to the end of its match (or of the text
-    when it finds none), a ``match`` up to the end of its match."""
-
-    def __init__(self, pattern: re.Pattern[str], work: dict[str, int]):
-        self.pattern, self.work = pattern, work
-
-    def _count(self, pos: int, end: int) -> None:
-        self.work["regex calls"] += 1
-        self.work["regex chars"] += max(end - pos, 1)
-
-    def finditer(self, text, pos=0, endpos=sys.maxsize):
-        self._count(pos, min(endpos, len(text)))
-        return self.pattern.finditer(text, pos, endpos)
-
-    def sub(self, repl, text):
-        self._count(0, len(text))
-        return self.pattern.sub(repl, text)
-
-    def findall(self, text):
-        self._count(0, len(text))
-        return self.pattern.findall(text)
-
-    def split(self, text):
-        self._count(0, len(text))
-        return self.pattern.split(text)
-
-    def search(self, text, pos=0, endpos=sys.maxsize):
-        match = self.pattern.search(text, pos, endpos)
-        self._count(pos, match.end() if match else min(endpos, len(text)))
-        return match
-
-    def match(self, text, pos=0, endpos=sys.maxsize):
-        match = self.pattern.match(text, pos, endpos)
-        self._count(pos, match.end() if match else pos)
-        return match
-
-
-def _work(run, monkeypatch) -> dict[str, int]:
-    """The work ``run()`` does in translate.serbian: the calls to its regexes and the characters they read, and the
-    lines of its Python code run (each turn of a loop counts), counted with a trace hook."""
-    work = {"regex calls": 0, "regex chars": 0, "python lines": 0}
-
-    def count_lines(frame, event, arg):
-        work["python lines"] += event == "line"
-        return count_lines
-
-    def trace(frame, event, arg):
-        return count_lines if frame.f_code.co_filename == translate.serbian.__file__ else None
-
-    with monkeypatch.context() as patch:
-        for name, value in list(vars(translate.serbian).items()):
-            if isinstance(value, re.Pattern):
-                patch.setattr(translate.serbian, name, _CountingRegex(value, work))
-        previous = sys.gettrace()
-        sys.settrace(trace)
-        try:
-            run()
-        finally:
-            sys.settrace(previous)
-    return work
-
-
 def _cycle(piece: str):
     return lambda n: (piece * (n // len(piece) + 1))[:n]
 
@@ -317,11 +253,11 @@ _CASES += [(shape, name) for shape in _CYRILLIC for name in ("to_latin", "mixed_
 
 
 @pytest.mark.parametrize(("shape", "name"), _CASES, ids=[f"{name} {shape}" for shape, name in _CASES])
-def test_work_grows_linearly(shape, name, monkeypatch):
+def test_work_grows_linearly(shape, name):
     """The work on 80,000 characters is at most 4.5 times the work on 20,000: about 4 when it is linear, 16 when it is
     quadratic."""
     make, function = (_LATIN | _CYRILLIC)[shape], _PUBLIC[name]
-    small, large = (_work(lambda n=n: function(make(n)), monkeypatch) for n in (20_000, 80_000))
+    small, large = (module_work(translate.serbian, lambda n=n: function(make(n))) for n in (20_000, 80_000))
     for key in small:
         assert large[key] <= 4.5 * small[key], (key, small, large)
 
