@@ -79,3 +79,30 @@ def put_model_back(copy_models: Path, dest: Path, key: str) -> None:
     """Install direction ``key`` into ``dest`` again (what `dragoman models pull` would do)."""
     for entry in _model_entries(copy_models, key, wanted=True):
         shutil.copytree(entry, dest / entry.name)
+
+
+class HeldDispatcher:
+    """Keeps every hop message instead of running it, as if the workers were down."""
+
+    def __init__(self):
+        self.sent: list[tuple[str, int, str, int]] = []
+
+    def send(self, draft_id: str, hop: int, queue: str, priority: int) -> None:
+        self.sent.append((draft_id, hop, queue, priority))
+
+
+def pg_schema_url(pg_url: str, schema: str) -> str:
+    """``pg_url`` with a fresh schema of its own (its search_path), so that a suite shares the database with
+    the others without touching their tables."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(pg_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    except sa.exc.OperationalError as exc:
+        pytest.fail(f"PostgreSQL is not reachable at {pg_url}: {exc}")
+    finally:
+        engine.dispose()
+    return f"{pg_url}?options=-csearch_path%3D{schema}"

@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pytest
 import redis
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from common.settings import Settings
 from desk.api import create_app
 from desk.api_desk import ApiError
-from tests.conftest import ROOT
+from tests.conftest import ROOT, HeldDispatcher, pg_schema_url
 from translate.serbian import to_cyrillic
 from workers.service import JobService
 
@@ -35,16 +34,6 @@ TR_LINES = (CORPUS / "tr.txt").read_text("utf-8").splitlines()
 SR_LATN_LINES = (CORPUS / "sr-Latn.txt").read_text("utf-8").splitlines()
 SR_TEXT = "\n\n".join(SR_LATN_LINES[:3]) + "\n"  # sr-Latn -> sr-Cyrl needs no model: script conversion
 FINISHED = ("draft_ready", "in_review", "approved", "rejected", "failed", "cancelled")
-
-
-class HeldDispatcher:
-    """Keeps every hop message instead of running it, as if the workers were down."""
-
-    def __init__(self):
-        self.sent: list[tuple[str, int, str, int]] = []
-
-    def send(self, draft_id: str, hop: int, queue: str, priority: int) -> None:
-        self.sent.append((draft_id, hop, queue, priority))
 
 
 def make_settings(tmp_path: Path, models_dir: Path | None = None, **kw) -> Settings:
@@ -772,26 +761,11 @@ def two_clients(tmp_path: Path, **kw) -> tuple[TestClient, TestClient]:
     return make_client(tmp_path / "one", **kw), make_client(tmp_path / "two", **kw)
 
 
-def pg_schema_url(schema: str) -> str:
-    """PG_URL with a fresh schema of its own (its search_path), so that these tests share the database
-    with the other suites without touching their tables."""
-    engine = sa.create_engine(PG_URL)
-    try:
-        with engine.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    except sa.exc.OperationalError as exc:
-        pytest.fail(f"PostgreSQL is not reachable at {PG_URL}: {exc}")
-    finally:
-        engine.dispose()
-    return f"{PG_URL}?options=-csearch_path%3D{schema}"
-
-
 @pytest.fixture
 def pg(tmp_path) -> TestClient:
     """A client on PostgreSQL, which (unlike SQLite) refuses NUL characters: a value that reaches it
     unchecked is a 500. Its jobs run (script conversion needs no model) when the dispatcher is drained."""
-    client = make_client(tmp_path, database_url=pg_schema_url("dragoman_test_api"))
+    client = make_client(tmp_path, database_url=pg_schema_url(PG_URL, "dragoman_test_api"))
     yield client
     desk = client.app.state.desk
     for engine in (desk.store.engine, desk.keys.engine):

@@ -25,7 +25,6 @@ from urllib.parse import quote
 
 import pytest
 import schemathesis
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -34,7 +33,7 @@ from schemathesis import GenerationMode
 
 from common.settings import Settings
 from desk.api import create_app
-from tests.conftest import ROOT
+from tests.conftest import ROOT, HeldDispatcher, pg_schema_url
 from translate.engines import Engines
 from workers.runner import run_hop
 from workers.service import JobService
@@ -52,25 +51,9 @@ SR_TEXT = "\n\n".join((ROOT / "tests" / "fixtures" / "corpus" / "sr-Latn.txt").r
 FUZZ = settings(deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
 
 
-class HeldDispatcher:
-    """Keeps every hop (the workers are down): no fuzzed article is translated."""
-
-    def send(self, *_message) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def app():
-    engine = sa.create_engine(PG_URL)
-    try:
-        with engine.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-            conn.execute(sa.text(f"CREATE SCHEMA {SCHEMA}"))
-    except sa.exc.OperationalError as exc:
-        pytest.fail(f"PostgreSQL is not reachable at {PG_URL}: {exc}")
-    finally:
-        engine.dispose()
-    settings_ = Settings(database_url=f"{PG_URL}?options=-csearch_path%3D{SCHEMA}", models_dir=ROOT / "no-models",
+    settings_ = Settings(database_url=pg_schema_url(PG_URL, SCHEMA), models_dir=ROOT / "no-models",
                          admin_key=ADMIN_KEY, redis_url="", offline=True, rate_limit_per_minute=10**6)
     app = create_app(settings_, JobService(settings_, dispatcher=HeldDispatcher()))
     app.state.desk.translate_timeout = 0
