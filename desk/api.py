@@ -33,7 +33,6 @@ from common.settings import Settings, get_settings
 from desk.api_desk import (
     Admin,
     ApiError,
-    BodyLimit,
     Desk,
     KeyRequest,
     PresentedKey,
@@ -124,8 +123,7 @@ def create_app(settings: Settings | None = None, service: JobService | None = No
         version="0.1.0",
     )
     app.state.desk, app.state.reviewing = desk, reviewing
-    app.add_middleware(InputGuard, respond=error_response)  # inside BodyLimit: sees only bodies within the limit
-    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    app.add_middleware(InputGuard, respond=error_response, limit=settings.max_request_bytes)
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:

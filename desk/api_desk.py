@@ -60,58 +60,6 @@ class KeyRequest(BaseModel):
     role: Literal["submitter", "reviewer", "admin"]
 
 
-# --- limits (the rate limit and the character quota are desk.limits') ---------------------------------
-class BodyLimit:
-    """Answer 413 to a request body over ``limit`` bytes: by its Content-Length header first, then
-    by what actually arrives (chunked bodies have no length). The checked body is replayed to the app."""
-
-    def __init__(self, app, limit: int):
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        length = headers.get(b"content-length")
-        if length is not None:
-            try:
-                declared = int(length)
-            except ValueError:
-                await error_response(400, "invalid Content-Length header")(scope, receive, send)
-                return
-            if declared > self.limit:
-                await self._too_large(scope, receive, send)
-                return
-        chunks, size, more = [], 0, True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":  # the client went away
-                return
-            body = message.get("body", b"")
-            size += len(body)
-            if size > self.limit:
-                await self._too_large(scope, receive, send)
-                return
-            chunks.append(body)
-            more = message.get("more_body", False)
-        body, delivered = b"".join(chunks), False
-
-        async def replay():
-            nonlocal delivered
-            if not delivered:
-                delivered = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
-
-    async def _too_large(self, scope, receive, send) -> None:
-        message = (f"the request body is larger than {self.limit} bytes "
-                   "(DRAGOMAN_MAX_REQUEST_BYTES); split the article or raise the limit")
-        await error_response(413, message, {"Connection": "close"})(scope, receive, send)
-
-
 # --- auth ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Principal:

@@ -2,7 +2,8 @@
 
 - ids (jobs, drafts, API keys) are 32 lowercase hex characters (``uuid4().hex``, see
   ``newsroom.jobs.new_id``); anything else is unknown without asking the database;
-- ``InputGuard``, an ASGI middleware, answers 400 to a path or query string with control
+- ``InputGuard``, an ASGI middleware, reads each body once and answers 413 to one over the size
+  limit, 400 to a path or query string with control
   characters (NUL included), 414 to an over-long URL and 400 to a JSON body nested deeper than
   ``MAX_JSON_DEPTH``, all before any route parses them. The depth check scans the raw bytes: it
   never builds the document, so ``[[[...]]]`` cannot exhaust the parser's recursion.
@@ -69,40 +70,63 @@ def _looks_like_json(body: bytes) -> bool:
 
 
 class InputGuard:
-    """ASGI middleware: refuse bad URLs and too-deep JSON bodies before the app parses them.
+    """ASGI middleware: read each request body once, and refuse before the app parses anything a body over
+    ``limit`` bytes (413: by its Content-Length header first, then by what arrives, as chunked bodies have no
+    length), a bad URL (``url_problem``) or a too-deep JSON body; the checked body is replayed to the app.
 
-    ``respond(status, message)`` makes the error response (an ASGI app). Put it inside the body-size
-    limit: it reads the whole body, and replays it to the app."""
+    ``respond(status, message, headers=None)`` makes the error response (an ASGI app)."""
 
-    def __init__(self, app, respond):
-        self.app, self.respond = app, respond
+    def __init__(self, app, respond, limit: int):
+        self.app, self.respond, self.limit = app, respond, limit
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        problem = url_problem(scope.get("path", ""), scope.get("raw_path") or b"", scope.get("query_string", b""))
+        body, problem = await self._read(scope, receive)
+        if problem is None:
+            problem = url_problem(scope.get("path", ""), scope.get("raw_path") or b"", scope.get("query_string", b""))
+        if problem is None and body is not None and _looks_like_json(body) and not json_depth_ok(body):
+            problem = 400, f"the JSON body is nested more than {MAX_JSON_DEPTH} levels deep"
         if problem is not None:
             await self.respond(*problem)(scope, receive, send)
-            return
-        body, more = [], True
+        elif body is not None:
+            await self.app(scope, _replay(body, receive), send)
+
+    async def _read(self, scope, receive) -> tuple[bytes | None, tuple | None]:
+        """The whole body, or the refusal of one too large; (None, None) when the client went away."""
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None:
+            if not length.isdigit():
+                return None, (400, "invalid Content-Length header")
+            if int(length) > self.limit:
+                return None, self._too_large()
+        chunks, size, more = [], 0, True
         while more:
             message = await receive()
-            if message["type"] != "http.request":  # the client went away
-                return
-            body.append(message.get("body", b""))
+            if message["type"] != "http.request":
+                return None, None
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                return None, self._too_large()
             more = message.get("more_body", False)
-        data, delivered = b"".join(body), False
-        if _looks_like_json(data) and not json_depth_ok(data):
-            message = f"the JSON body is nested more than {MAX_JSON_DEPTH} levels deep"
-            await self.respond(400, message)(scope, receive, send)
-            return
+        return b"".join(chunks), None
 
-        async def replay():
-            nonlocal delivered
-            if not delivered:
-                delivered = True
-                return {"type": "http.request", "body": data, "more_body": False}
-            return await receive()
+    def _too_large(self) -> tuple:
+        return 413, (f"the request body is larger than {self.limit} bytes (DRAGOMAN_MAX_REQUEST_BYTES); split the "
+                     "article or raise the limit"), {"Connection": "close"}
 
-        await self.app(scope, replay, send)
+
+def _replay(body: bytes, receive):
+    """A ``receive`` that hands the app the body already read, then goes on with the connection's."""
+    delivered = False
+
+    async def replay():
+        nonlocal delivered
+        if not delivered:
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
