@@ -24,6 +24,7 @@ but 2xx is a failed attempt.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import http.client
@@ -101,10 +102,8 @@ def literal_address(host: str) -> IPAddress | None:
     """The address ``host`` spells without DNS: an IPv4 or IPv6 literal, or an IPv4 address in the
     forms ``inet_aton`` reads (one to four decimal, octal or hex numbers); None for a name."""
     host = host.strip("[]").rstrip(".").lower()
-    try:
+    with contextlib.suppress(ValueError):
         return ipaddress.ip_address(host)
-    except ValueError:
-        pass
     parts = host.split(".")
     if not 1 <= len(parts) <= 4 or not all(_NUMBER.fullmatch(p) for p in parts):
         return None

@@ -26,6 +26,19 @@ EN = "The government announced new measures on Tuesday to support farmers in the
 
 
 @pytest.fixture(autouse=True)
+def loopback_only(monkeypatch):
+    """The addresses named here (private, link-local, metadata, public) are only ever classified: any
+    connection a test makes goes to a receiver of its own on loopback, and one to anywhere else fails."""
+    post = webhooks._post
+
+    def guarded(parts, address, *rest):
+        assert address.is_loopback, f"a test tried to connect to {address}"
+        return post(parts, address, *rest)
+
+    monkeypatch.setattr(webhooks, "_post", guarded)
+
+
+@pytest.fixture(autouse=True)
 def no_dns(monkeypatch):
     """Every name lookup goes through here: a test that needs one says what it answers."""
     answers: dict[str, list[str]] = {}
