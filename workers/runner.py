@@ -70,6 +70,8 @@ class Heartbeat:
     def __init__(self, store: JobStore, draft_id: str, owner: str, seconds: float):
         self.store, self.draft_id, self.owner, self.seconds = store, draft_id, owner, seconds
         self.held = True
+        self.renewed = threading.Event()  # set by each renewal that kept the lease
+        self.ended = threading.Event()    # set when the beating stops (stopped, or the lease was lost)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, name=f"dragoman-lease-{draft_id[:8]}", daemon=True)
 
@@ -85,13 +87,18 @@ class Heartbeat:
         if self.held:
             try:
                 self.held = self.store.renew(self.draft_id, self.owner, self.seconds)
+                if self.held:
+                    self.renewed.set()
             except Exception as exc:  # the database is away: keep working, the next beat tries again
                 log.warning("draft %s: cannot renew its lease: %s", self.draft_id, exc)
         return self.held
 
     def _beat(self) -> None:
-        while self.held and not self._stop.wait(self.seconds / 3):
-            self.renew()
+        try:
+            while self.held and not self._stop.wait(self.seconds / 3):
+                self.renew()
+        finally:
+            self.ended.set()
 
 
 def run_hop(store: JobStore, engines: Engines, settings: Settings, draft_id: str, hop: int,
