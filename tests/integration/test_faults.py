@@ -571,17 +571,6 @@ def in_hand(store: JobStore, job_ids: list[str]) -> list[dict]:
             drafts.c.job_id.in_(job_ids), drafts.c.state == "translating", drafts.c.lease_until > now())).mappings()]
 
 
-def poll(predicate, timeout: float, what: str, every: float = 0.05):
-    """``wait_for`` with a finer step: for moments (a hop in progress) that last a fraction of a second."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-
-
 MUST_BE_ZERO = ("lost", "failed", "segments duplicated", "drafts miscounted", "jobs without a delivery",
                 "jobs with two delivery ids", "jobs with two callback rows", "deliveries of unknown ids", "unsigned")
 
@@ -687,8 +676,8 @@ def test_campaign_worker_sigkilled_three_times_mid_run(campaign):
 
     for _ in range(3):
         done_before = settled_count(store, made)
-        ready, held = poll(lambda: all_ready_workers_busy(done_before), 60,  # noqa: B023 - called at once
-                           "every ready worker mid-job, on drafts never killed, after progress")
+        ready, held = wait_for(lambda: all_ready_workers_busy(done_before), 60,  # noqa: B023 - called at once
+                               "every ready worker mid-job, on drafts never killed, after progress", step=0.05)
         ready[0].kill()
         live.remove(ready[0])
         killed |= {d["id"] for d in held}
@@ -709,7 +698,8 @@ def test_campaign_redis_killed_and_restarted_empty(campaign, broker):
     store = campaign.service.store
     campaign.start_worker(DRAGOMAN_RECONCILE_AFTER="4")
     made = submit_all(campaign, 24, 4)
-    poll(lambda: settled_count(store, made) >= 5 and in_hand(store, made), 60, "a worker mid-job after progress")
+    wait_for(lambda: settled_count(store, made) >= 5 and in_hand(store, made), 60, "a worker mid-job after progress",
+             step=0.05)
     client = redis.Redis.from_url(broker.url)
     waiting = broker_messages(client, "mt.en-tr")
     assert waiting >= 5, f"only {waiting} messages wait in the broker: no backlog to lose"
@@ -734,8 +724,8 @@ def test_campaign_postgres_connections_terminated_mid_run(campaign, database):
     try:
         for _ in range(3):
             done_before = settled_count(store, made)
-            poll(lambda: settled_count(store, made) >= done_before + 3 and in_hand(store, made), 60,  # noqa: B023
-                 "a worker mid-job after progress")
+            wait_for(lambda: settled_count(store, made) >= done_before + 3 and in_hand(store, made),  # noqa: B023
+                     60, "a worker mid-job after progress", step=0.05)
             with admin.connect() as conn:
                 ended.append(conn.execute(sa.text(
                     "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
@@ -749,12 +739,12 @@ def test_campaign_postgres_connections_terminated_mid_run(campaign, database):
 
 # 4. the API restarted mid-submission
 def test_campaign_api_restarted_mid_submission(campaign, tmp_path):
-    """A client submits 30 articles through `dragoman serve`, each with its own Idempotency-Key, retrying a
-    transport error or a 5xx with the same key (bounded in count and time). After 10 answers the server is
-    SIGKILLed and started again on its port. Every answer (201, or 200 for a replay) names a job that exists
-    and settles, and no article is stored twice. (A request the kill cut after its commit, while the dead
-    server held its hop's dispatch row, leaves that row claimed for DISPATCH_CLAIM, 30 s: the job settles
-    that much later, within the deadline.)"""
+    """A client submits 30 articles through `dragoman serve`, each with its own Idempotency-Key; after a transport
+    error it waits for the server to answer again and retries with the same key (bounded). After 10 answers the
+    server is SIGKILLed and started again on its port. Every answer (201, or 200 for a replay) names a job that
+    exists and settles, and no article is stored twice. (A request the kill cut after its commit, while the dead
+    server held its hop's dispatch row, leaves that row claimed for DISPATCH_CLAIM, 30 s: the job settles that
+    much later, within the deadline.)"""
     import httpx
 
     store = campaign.service.store
@@ -764,36 +754,36 @@ def test_campaign_api_restarted_mid_submission(campaign, tmp_path):
     answers: dict[int, tuple[int, str]] = {}
     problems: list[str] = []
 
-    def submitter() -> None:
-        deadline = time.monotonic() + 120
-        for i in range(30):
-            body = {"text": unique_article(i, 4), "source": "en", "targets": "tr", "format": "text",
-                    "callback_url": campaign.inbox.url}
-            for _attempt in range(2000):
-                if time.monotonic() > deadline:
-                    problems.append(f"article {i}: no answer before the deadline")
-                    return
-                try:
-                    answer = client.post("/jobs", json=body, headers={"Idempotency-Key": f"campaign-{i}"})
-                except httpx.TransportError:
-                    time.sleep(0.05)                # the server is down: try again, same key
-                    continue
-                if answer.status_code in (200, 201):
-                    answers[i] = (answer.status_code, answer.json()["id"])
-                    break
-                if answer.status_code < 500:
-                    problems.append(f"article {i}: {answer.status_code} {answer.text}")
-                    return
-                time.sleep(0.05)
+    def submit_one(i: int, probe) -> None:
+        """POST article ``i``; when the server is down, wait until it answers again and send the same request
+        with the same key (bounded: a few tries)."""
+        body = {"text": unique_article(i, 4), "source": "en", "targets": "tr", "format": "text",
+                "callback_url": campaign.inbox.url}
+        for _try in range(5):
+            try:
+                answer = client.post("/jobs", json=body, headers={"Idempotency-Key": f"campaign-{i}"})
+            except httpx.TransportError:
+                wait_for(lambda: _healthy(probe), 90, "dragoman serve back")
+                continue
+            if answer.status_code not in (200, 201):
+                problems.append(f"article {i}: {answer.status_code} {answer.text}")
             else:
-                problems.append(f"article {i}: no answer in 2000 tries")
-                return
+                answers[i] = (answer.status_code, answer.json()["id"])
+            return
+        problems.append(f"article {i}: no answer in 5 tries")
+
+    def submitter() -> None:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as probe:
+            for i in range(30):
+                submit_one(i, probe)
+                if problems:
+                    return
 
     api, _ = serve_supervised(campaign.env, port, log, starts=1)
     try:
         thread = threading.Thread(target=submitter, daemon=True)
         thread.start()
-        poll(lambda: len(answers) >= 10, 60, "ten submissions answered")
+        wait_for(lambda: len(answers) >= 10, 60, "ten submissions answered", step=0.05)
         os.killpg(api.pid, signal.SIGKILL)
         api.wait(10)
         assert len(answers) < 30                   # killed mid-submission
@@ -832,8 +822,8 @@ def test_campaign_embedded_server_killed_mid_job_resumes(campaign, tmp_path):
             assert answer.status_code == 201, answer.text
             texts[answer.json()["id"]] = unique_article(i, 16)
         made = list(texts)
-        (half,) = poll(lambda: [d for d in in_hand(store, made) if 0 < d["done"] < d["total"]], 60,
-                       "a draft half translated")
+        (half,) = wait_for(lambda: [d for d in in_hand(store, made) if 0 < d["done"] < d["total"]], 60,
+                           "a draft half translated", step=0.05)
         os.killpg(api.pid, signal.SIGKILL)
         api.wait(10)
         stopped = store.draft(half["id"])

@@ -106,7 +106,11 @@ def workers(env, tmp_path):
         worker.stop()
 
 
-def wait_for(predicate, timeout: float, what: str, service: JobService | None = None, reconcile: float = 0):
+def wait_for(predicate, timeout: float, what: str, service: JobService | None = None, reconcile: float = 0,
+             step: float = 0.2):
+    """The first true value of ``predicate()`` — state another process writes, looked at every ``step`` seconds —
+    or AssertionError naming ``what`` once ``timeout`` has passed (with ``service``: a reconciler pass between
+    looks)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
@@ -114,7 +118,7 @@ def wait_for(predicate, timeout: float, what: str, service: JobService | None = 
             return value
         if service and reconcile:
             service.reconcile(timedelta(seconds=reconcile))
-        time.sleep(0.2)
+        time.sleep(step)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
