@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -288,13 +289,14 @@ def test_422_for_missing_fields_and_bad_queries(client):
 
 
 # --- 429 ------------------------------------------------------------------------------------------------------
-def test_429_over_the_rate_limit(tmp_path):
+def test_429_over_the_rate_limit(tmp_path, frozen):
     client = make_client(tmp_path, rate_limit_per_minute=5)
+    frozen.hold(client)
     for _ in range(5):
         assert client.get("/jobs", headers=ADMIN).status_code == 200
     response = client.get("/jobs", headers=ADMIN)
     assert_error(response, 429, "5 requests per minute")
-    assert 1 <= int(response.headers["retry-after"]) <= 60
+    assert response.headers["retry-after"] == "61"   # the five hits leave the window 60 s from now
     # another key has its own budget; requests without a key count per client address
     other = new_key(make_client(tmp_path, rate_limit_per_minute=5), "submitter")
     client = make_client(tmp_path, rate_limit_per_minute=5)
@@ -754,6 +756,33 @@ def send_json(client: TestClient, method: str, url: str, body, headers=ADMIN):
     return client.request(method, url, content=json.dumps(body).encode(), headers=headers)
 
 
+class FrozenTime:
+    """The clock of the limits (dragoman's and the ``limits`` library's storages), standing still: a refusal's
+    Retry-After is then exact."""
+
+    def __init__(self, now: float):
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+    def hold(self, *clients: TestClient) -> None:
+        for client in clients:
+            client.app.state.desk.limits.clock = self.time
+
+
+@pytest.fixture
+def frozen(monkeypatch) -> FrozenTime:
+    """Time stands at 23:58:20 UTC: 100 s before the daily quota starts again."""
+    import limits.storage.memory
+    import limits.storage.redis
+
+    clock = FrozenTime(datetime(2026, 11, 29, 23, 58, 20, tzinfo=UTC).timestamp())
+    for module in (limits.storage.memory, limits.storage.redis):
+        monkeypatch.setattr(module, "time", clock)
+    return clock
+
+
 def two_clients(tmp_path: Path, **kw) -> tuple[TestClient, TestClient]:
     """Two apps, each with its own database, as two API processes with their own memory."""
     for name in ("one", "two"):
@@ -848,18 +877,20 @@ def test_translate_batches_are_bounded(tmp_path):
     assert_error(translate_sr(client, SR_LATN_LINES[:6]), 413, "at most 5 items", "RATE_LIMIT")
 
 
-def test_each_item_of_a_batch_is_a_request_of_the_rate_limit(tmp_path):
+def test_each_item_of_a_batch_is_a_request_of_the_rate_limit(tmp_path, frozen):
     client = make_client(tmp_path, rate_limit_per_minute=6)
+    frozen.hold(client)
     assert translate_sr(client, SR_LATN_LINES[:4]).status_code == 200            # 4 requests
     refused = translate_sr(client, SR_LATN_LINES[:3])                              # 5th, and 2 more: 7 > 6
     assert_error(refused, 429, "6 requests per minute", "each item")
-    assert 1 <= int(refused.headers["retry-after"]) <= 61
+    assert refused.headers["retry-after"] == "61"
     assert client.get("/keys/me", headers=ADMIN).json()["requests_left_this_minute"] == 0  # the 6th
     assert client.get("/jobs", headers=ADMIN).status_code == 429
 
 
-def test_the_daily_character_quota(tmp_path):
+def test_the_daily_character_quota(tmp_path, frozen):
     client = make_client(tmp_path, quota_chars_per_day=400)
+    frozen.hold(client)
     submitter = new_key(client, "submitter")
     text = SR_LATN_LINES[0] + "\n"  # 92 characters
     body = {"text": text, "source": "sr-Latn", "targets": ["sr-Cyrl", "en"]}
@@ -874,7 +905,7 @@ def test_the_daily_character_quota(tmp_path):
     over = client.post("/jobs", json={"text": SR_LATN_LINES[3], "source": "sr-Latn", "targets": "sr-Cyrl"},
                        headers=submitter)
     assert_error(over, 429, "daily character quota", "86 characters")
-    assert 1 <= int(over.headers["retry-after"]) <= 86_400
+    assert over.headers["retry-after"] == "100"                                 # until 00:00 UTC
     assert_error(translate_sr(client, SR_LATN_LINES[3:4], submitter), 429, "quota")
     assert client.get("/keys/me", headers=submitter).json()["quota_used_today"] == 348  # refused: not counted
     assert len(client.get("/jobs", headers=ADMIN).json()["jobs"]) == 3                # and no job made
@@ -902,14 +933,15 @@ def shared_redis():
     client.flushdb()
 
 
-def test_two_api_processes_share_the_rate_limit_through_redis(tmp_path, shared_redis):
+def test_two_api_processes_share_the_rate_limit_through_redis(tmp_path, shared_redis, frozen):
     one, two = two_clients(tmp_path, held=True, redis_url=shared_redis, rate_limit_per_minute=5)
+    frozen.hold(one, two)
     for client in (one, two, one, two, one):
         assert client.get("/jobs", headers=ADMIN).status_code == 200
     for client in (two, one):
         refused = client.get("/jobs", headers=ADMIN)
         assert_error(refused, 429, "5 requests per minute")
-        assert 1 <= int(refused.headers["retry-after"]) <= 61
+        assert refused.headers["retry-after"] == "61"
 
 
 def test_two_api_processes_share_the_quota_through_redis(tmp_path, shared_redis):

@@ -167,14 +167,12 @@ def test_fuzzy_prefilters_and_stops_early_with_ten_thousand_units(tm):
     for text in (query, near):
         stats: dict[str, int] = {}
         assert tm.fuzzy("en", "tr", text, stats=stats)[0][1] == query
-        assert 1 <= stats["rows"] <= 10, stats
-        assert stats["scored"] <= stats["candidates"] <= stats["rows"]
+        assert stats == {"rows": 1, "candidates": 1, "scored": 1}
     # Scoring goes best upper bound first and stops once no other candidate can make the results: a
     # low threshold lets through many candidates, but with one result wanted, little beyond the exact match is scored.
     stats = {}
     assert tm.fuzzy("en", "tr", query, threshold=0.5, limit=1, stats=stats) == [(1.0, query, "t1234")]
-    assert stats["candidates"] > 100, stats
-    assert stats["scored"] <= 3, stats
+    assert stats == {"rows": 2159, "candidates": 1480, "scored": 2}   # one more unit's upper bound ties at 1.0
 
 
 def test_import_units_and_tmx_round_trip(store, tm, tmp_path):
