@@ -94,7 +94,7 @@ def job_figures(store, ids: list[str]) -> tuple[list[float], dict[str, int]]:
     duplicated, drafts whose done count disagrees with their segments."""
     import sqlalchemy as sa
 
-    from newsroom.jobs import drafts, jobs, segments
+    from newsroom.schema import drafts, jobs, segments
     from tests.lifecycle_machine import unsettled
 
     with store.engine.connect() as conn:

@@ -57,8 +57,9 @@ import httpx  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from bench.jobs_throughput import job_figures  # noqa: E402
-from newsroom.jobs import JobStore, drafts, jobs, now  # noqa: E402
+from newsroom.jobs import JobStore  # noqa: E402
 from newsroom.outbox import CALLBACK, DISPATCH, SENT, outbox  # noqa: E402
+from newsroom.schema import drafts, jobs, now  # noqa: E402
 from tests.fixtures.build_models import all_sentences  # noqa: E402
 from tests.integration.test_faults import (  # noqa: E402
     SECRET,

@@ -54,7 +54,7 @@ from desk.api_docs import (
 from desk.api_review import Reviewing
 from desk.inputs import MAX_DB_INT, InputGuard, shown
 from desk.keys import ROLES, SUBMITTER
-from newsroom.jobs import STATES
+from newsroom.lifecycle import STATES
 from newsroom.requests import MALFORMED, RequestError
 from translate import formats
 from workers.service import JobService

@@ -20,7 +20,8 @@ from common.settings import Settings
 from desk.inputs import is_id, shown
 from desk.keys import ADMIN, MAX_NAME, REVIEWER, SUBMITTER, KeyStore, allows, hash_key
 from desk.limits import Limits
-from newsroom.jobs import APPROVED, DRAFT_READY, IN_REVIEW, REJECTED, STATES, UNFINISHED, IdempotencyError
+from newsroom.jobs import IdempotencyError
+from newsroom.lifecycle import APPROVED, DRAFT_READY, IN_REVIEW, REJECTED, STATES, UNFINISHED
 from newsroom.requests import MALFORMED, ArticleRequest, RequestError, parse_targets, prepare
 from translate import formats
 from workers.service import JobService

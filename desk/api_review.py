@@ -16,7 +16,7 @@ from typing import Any
 from desk import web_views as views
 from desk.api_desk import RENDERED, ApiError, Desk, segment_view
 from desk.api_docs import EXPORT_FORMATS, REVIEW_ACTIONS, SEGMENT_STATUSES
-from newsroom.jobs import APPROVED, REJECTED
+from newsroom.lifecycle import APPROVED, REJECTED
 from newsroom.review import REVIEWABLE, ConflictError, Review, ReviewError, TransitionError
 from newsroom.tm import TranslationMemory
 from newsroom.xliff import XliffError

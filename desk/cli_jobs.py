@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from common.settings import Settings
-from newsroom.jobs import FAILED, UNFINISHED
+from newsroom.lifecycle import FAILED, UNFINISHED
 from newsroom.requests import (
     DEFAULT_PRIORITY,
     EXIT_INPUT,

@@ -34,7 +34,7 @@ from desk.api_desk import RENDERED, ApiError, Desk, Principal
 from desk.api_review import Reviewing
 from desk.inputs import MAX_DB_INT, is_id, shown
 from desk.keys import REVIEWER, SUBMITTER, allows
-from newsroom.jobs import DRAFT_READY, FAILED, STATES, UNFINISHED
+from newsroom.lifecycle import DRAFT_READY, FAILED, STATES, UNFINISHED
 from newsroom.requests import DEFAULT_PRIORITY, GLOSSARIES, PRIORITIES, RequestError
 from newsroom.review import REVIEWABLE, ConflictError, ReviewError, TransitionError
 from newsroom.tm import canonical_lang

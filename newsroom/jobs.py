@@ -24,18 +24,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from common.db import create_engine, upgrade
 from newsroom.lifecycle import (
-    APPROVED,
     CANCEL,
     CANCELLED,
     DRAFT_READY,
@@ -43,12 +40,9 @@ from newsroom.lifecycle import (
     FAIL,
     FAILED,
     FINISH,
-    IN_REVIEW,
     QUEUED,
-    REJECTED,
     RETRY,
     START,
-    STATES,
     TRANSLATING,
     UNFINISHED,
     TransitionError,
@@ -56,93 +50,12 @@ from newsroom.lifecycle import (
     next_draft_state,
 )
 from newsroom.outbox import add_callback, add_dispatch, aware, outbox, waiting_dispatch
+from newsroom.schema import MIGRATIONS, drafts, history, jobs, new_id, now, segments
 
-__all__ = ["APPROVED", "CANCELLED", "DRAFT_READY", "FAILED", "IN_REVIEW", "QUEUED", "REJECTED", "STATES",
-           "TRANSLATING", "UNFINISHED", "Change", "IdempotencyError", "JobStore", "SegmentRow"]
+__all__ = ["Change", "IdempotencyError", "JobStore", "SegmentRow"]
 
-metadata = sa.MetaData()
-
-jobs = sa.Table(
-    "jobs", metadata,
-    sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column("source_lang", sa.String(10), nullable=False),
-    sa.Column("format", sa.String(10), nullable=False),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("glossary", sa.String(500), nullable=False, default=""),
-    sa.Column("glossary_version", sa.Integer),
-    sa.Column("priority", sa.Integer, nullable=False, default=5),
-    sa.Column("callback_url", sa.String(2000), nullable=False, default=""),
-    sa.Column("callback_done", sa.Boolean, nullable=False, default=False),
-    sa.Column("state", sa.String(20), nullable=False, index=True),
-    sa.Column("error", sa.Text, nullable=False, default=""),
-    sa.Column("submitted_by", sa.String(64), nullable=False, default=""),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("idempotency_key", sa.String(300), unique=True),     # <caller>|<Idempotency-Key header>
-    sa.Column("request_digest", sa.String(64)),                     # of the request that key made
-)
-drafts = sa.Table(
-    "drafts", metadata,
-    sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column("job_id", sa.String(32), sa.ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False, index=True),
-    sa.Column("target_lang", sa.String(10), nullable=False),
-    sa.Column("state", sa.String(20), nullable=False, index=True),
-    sa.Column("hops", sa.Integer, nullable=False, default=1),
-    sa.Column("hop", sa.Integer, nullable=False, default=0),        # the hop now being translated
-    sa.Column("done", sa.Integer, nullable=False, default=0),       # segments finished
-    sa.Column("total", sa.Integer, nullable=False, default=0),
-    sa.Column("attempts", sa.Integer, nullable=False, default=0),
-    sa.Column("blocks", sa.JSON, nullable=False, default=list),
-    sa.Column("error", sa.Text, nullable=False, default=""),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("finished_at", sa.DateTime(timezone=True)),
-    sa.Column("models", sa.JSON, nullable=False, default=list),   # per hop: direction, model id, revision
-    sa.Column("lease_until", sa.DateTime(timezone=True)),           # a worker holds the draft until then
-    sa.Column("lease_owner", sa.String(32)),                        # which delivery holds it
-    sa.Column("deliveries", sa.Integer, nullable=False, default=0),  # of this hop, none of which finished
-    sa.UniqueConstraint("job_id", "target_lang"),
-)
-segments = sa.Table(
-    "segments", metadata,
-    sa.Column("draft_id", sa.String(32), sa.ForeignKey("drafts.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("idx", sa.Integer, primary_key=True),
-    sa.Column("block", sa.Integer, nullable=False),
-    sa.Column("source", sa.Text, nullable=False),
-    sa.Column("space_after", sa.String(20), nullable=False, default=""),
-    sa.Column("pivot", sa.Text),                                    # output of the first hop
-    sa.Column("target", sa.Text),                                   # NULL until translated
-    sa.Column("flags", sa.JSON, nullable=False, default=list),
-    sa.Column("score", sa.Float),
-    sa.Column("terms", sa.JSON),
-    sa.Column("status", sa.String(20), nullable=False, default="new"),  # new edited approved rejected
-    sa.Column("version", sa.Integer, nullable=False, default=0),        # bumped by every review change
-)
-
-history = sa.Table(
-    "segment_history", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("draft_id", sa.String(32), sa.ForeignKey("drafts.id", ondelete="CASCADE"), nullable=False, index=True),
-    sa.Column("idx", sa.Integer),                       # NULL: about the whole draft
-    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("who", sa.String(200), nullable=False),
-    sa.Column("action", sa.String(20), nullable=False),  # start edit approve reject comment retry cancel import
-    sa.Column("old", sa.Text),
-    sa.Column("new", sa.Text),
-    sa.Column("state", sa.String(20)),                  # the draft's state after the action
-)
-
-MIGRATIONS = Path(__file__).with_name("migrations")
-VERSION_TABLE = "jobs_alembic_version"
 DEFAULT_LEASE = 60.0
 RELEASED = {"lease_until": None, "lease_owner": None, "deliveries": 0}
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
 
 
 class IdempotencyError(ValueError):

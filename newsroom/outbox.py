@@ -20,8 +20,8 @@ two drainers never send one row at once. A drainer that dies mid-send leaves its
 out: the row is sent again (at least once); receivers drop repeats by ``X-Dragoman-Delivery``,
 the row's ``delivery_id``, which never changes.
 
-This module imports nothing of the job store (which imports it); the table joins the store's
-schema through migration j0005.
+This module imports nothing of the job store (which imports it); its table is on the store's
+``newsroom.schema.metadata``, created by migration j0005.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from newsroom.schema import metadata
+
 __all__ = ["CALLBACK", "DEAD", "DISPATCH", "PENDING", "SENDING", "SENT", "Outbox", "add_callback", "add_dispatch",
            "backoff", "outbox"]
 
@@ -40,12 +42,11 @@ DISPATCH, CALLBACK = "dispatch", "callback"
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
 WAITING = (PENDING, SENDING)
 
-metadata = sa.MetaData()
 outbox = sa.Table(
     "outbox", metadata,
     sa.Column("id", sa.String(32), primary_key=True),
     sa.Column("kind", sa.String(10), nullable=False),
-    sa.Column("job_id", sa.String(32), nullable=False, index=True),   # jobs.id, ON DELETE CASCADE
+    sa.Column("job_id", sa.String(32), sa.ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False, index=True),
     sa.Column("draft_id", sa.String(32), index=True),                 # dispatch: the draft and its hop
     sa.Column("hop", sa.Integer),
     sa.Column("priority", sa.Integer, nullable=False, default=5),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from newsroom import xliff
-from newsroom.jobs import JobStore, drafts, history, jobs, segments
+from newsroom.jobs import JobStore
 from newsroom.lifecycle import (
     APPROVE,
     APPROVED,
@@ -28,6 +28,7 @@ from newsroom.lifecycle import (
     TransitionError,
     next_segment_status,
 )
+from newsroom.schema import drafts, history, jobs, segments
 from translate import qa
 from translate.engine import Translation
 

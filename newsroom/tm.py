@@ -24,7 +24,8 @@ import sqlalchemy as sa
 
 from common.languages import SR_CYRL, LanguageError
 from common.languages import normalize as normalize_tag
-from newsroom.jobs import JobStore, metadata, now
+from newsroom.jobs import JobStore
+from newsroom.schema import metadata, now
 
 tm_units = sa.Table(
     "tm_units", metadata,

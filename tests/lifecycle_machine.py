@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from newsroom import lifecycle as lc
-from newsroom.jobs import JobStore, SegmentRow, drafts, history, jobs, segments
+from newsroom.jobs import JobStore, SegmentRow
 from newsroom.review import Review, ReviewError
+from newsroom.schema import drafts, history, jobs, segments
 
 TARGETS = ("tr", "sq", "sr-Cyrl")
 WHO = "tester"

@@ -1,8 +1,8 @@
-"""Alembic environment for the job tables (jobs, drafts, segments, translation memory, review
-history); see ``common.db.run_env``."""
+"""Alembic environment for the job store's tables (jobs, drafts, segments, review history, the
+outbox, the translation memory); see ``common.db.run_env``."""
 
 from common.db import run_env
-from newsroom import tm  # noqa: F401  (its table joins newsroom.jobs.metadata)
-from newsroom.jobs import VERSION_TABLE, metadata
+from newsroom import outbox, tm  # noqa: F401  (their tables join newsroom.schema.metadata)
+from newsroom.schema import VERSION_TABLE, metadata
 
 run_env(metadata, VERSION_TABLE)

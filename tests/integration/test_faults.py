@@ -41,7 +41,8 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
-from newsroom.jobs import JobStore, jobs
+from newsroom.jobs import JobStore
+from newsroom.schema import jobs
 from tests.conftest import ROOT
 from tests.integration.test_queue import (
     CORPUS,
@@ -320,7 +321,7 @@ def test_drainers_and_reconcilers_never_take_one_row_twice_on_postgres(database)
     from datetime import timedelta
 
     from newsroom import outbox as ob
-    from newsroom.jobs import drafts, now
+    from newsroom.schema import drafts, now
     from tests.lifecycle_machine import make_job
     from tests.unit.test_outbox import claim_all_at_once
 
@@ -527,8 +528,8 @@ def audit(store: JobStore, job_ids: list[str]) -> dict[str, int]:
     the primary key forbids them, counted all the same),
     ``drafts miscounted`` (done != total, or not exactly one translated row per index 0..total-1), ``jobs
     stored`` (every job row: more than were accepted means a submission stored twice)."""
-    from newsroom.jobs import drafts, segments
     from newsroom.lifecycle import UNFINISHED
+    from newsroom.schema import drafts, segments
 
     with store.engine.connect() as conn:
         states = dict(conn.execute(sa.select(jobs.c.id, jobs.c.state)).all())
@@ -563,7 +564,7 @@ def settled_count(store: JobStore, job_ids: list[str]) -> int:
 
 def in_hand(store: JobStore, job_ids: list[str]) -> list[dict]:
     """The drafts a worker holds right now (translating, lease not run out): id, done, total, deliveries."""
-    from newsroom.jobs import drafts, now
+    from newsroom.schema import drafts, now
 
     with store.engine.connect() as conn:
         return [dict(r) for r in conn.execute(sa.select(drafts.c.id, drafts.c.done, drafts.c.total,

@@ -15,8 +15,9 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 
-from newsroom.jobs import JobStore, drafts, history, jobs, segments
+from newsroom.jobs import JobStore
 from newsroom.review import Review
+from newsroom.schema import drafts, history, jobs, segments
 from tests.lifecycle_machine import LifecycleMachine, finish_all, make_job, unsettled, work
 
 pytestmark = pytest.mark.integration

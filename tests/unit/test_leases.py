@@ -12,8 +12,9 @@ import sqlalchemy as sa
 
 from common.settings import Settings
 from newsroom import outbox as ob
-from newsroom.jobs import JobStore, drafts, now
+from newsroom.jobs import JobStore
 from newsroom.requests import prepare
+from newsroom.schema import drafts, now
 from tests.lifecycle_machine import make_job
 from workers.runner import SKIP, Heartbeat, run_hop
 from workers.service import JobService

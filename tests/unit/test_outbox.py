@@ -18,8 +18,9 @@ import sqlalchemy as sa
 from common.settings import Settings
 from newsroom import outbox as ob
 from newsroom import webhooks
-from newsroom.jobs import IdempotencyError, JobStore, SegmentRow, jobs, now
+from newsroom.jobs import IdempotencyError, JobStore, SegmentRow
 from newsroom.requests import prepare
+from newsroom.schema import jobs, now
 from tests.lifecycle_machine import make_job, work
 from workers.drainer import Drainer
 from workers.service import JobService
@@ -282,7 +283,7 @@ def test_migrating_a_populated_database_keeps_its_drafts(tmp_path: Path):
     from alembic.config import Config
 
     from common.db import create_engine
-    from newsroom.jobs import MIGRATIONS
+    from newsroom.schema import MIGRATIONS
 
     url = f"sqlite:///{tmp_path}/old.db"
     engine = create_engine(url)

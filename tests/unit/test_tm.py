@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsroom import tmx
-from newsroom.jobs import MIGRATIONS, VERSION_TABLE, JobStore
+from newsroom.jobs import JobStore
+from newsroom.schema import MIGRATIONS, VERSION_TABLE
 from newsroom.tm import TranslationMemory, canonical_lang, normalize, similarity
 
 pytestmark = pytest.mark.unit
