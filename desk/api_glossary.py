@@ -15,7 +15,6 @@ concept), an empty body 400, a file over the glossary limit 413, a version witho
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import PurePath
@@ -29,7 +28,7 @@ from common.settings import Settings
 from desk.api_desk import Admin, ApiError, Desk, Principal, Reviewer, iso
 from glossary.formats import MAX_BYTES
 from glossary.model import GlossaryError, to_dict
-from glossary.store import GlossaryStore, VersionNotStored
+from glossary.store import GlossaryStore, VersionNotStored, shared_store
 
 MODES = ("merge", "replace")
 MAX_VERSION = 2**31 - 1  # the largest INTEGER of the versions table
@@ -68,15 +67,10 @@ class GlossaryDesk:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self._store: GlossaryStore | None = None
-        self._lock = threading.Lock()
 
     @property
     def store(self) -> GlossaryStore:
-        with self._lock:
-            if self._store is None:
-                self._store = GlossaryStore(self.settings.database_url)
-            return self._store
+        return shared_store(self.settings.database_url)
 
     def load(self, data: bytes, fmt: str | None = None, langs: str = "") -> list:
         """The concepts of an uploaded file (``langs``: the two languages of a headerless pair CSV)."""

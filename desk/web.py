@@ -16,7 +16,6 @@ import secrets
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
@@ -34,13 +33,14 @@ from desk.api_desk import RENDERED, ApiError, Desk, Principal
 from desk.api_review import Reviewing
 from desk.inputs import MAX_DB_INT, is_id, shown
 from desk.keys import REVIEWER, SUBMITTER, allows
+from glossary.store import shared_store
 from newsroom.lifecycle import DRAFT_READY, FAILED, STATES, UNFINISHED
 from newsroom.requests import DEFAULT_PRIORITY, GLOSSARIES, PRIORITIES, RequestError
 from newsroom.review import REVIEWABLE, ConflictError, ReviewError, TransitionError
 from newsroom.tm import canonical_lang
 from newsroom.tmx import export_tm
 from translate import formats
-from translate.terms import load_glossary
+from translate.terms import cached_glossary
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -127,7 +127,7 @@ class Web:
         self.memory = reviewing.memory
         self.review = reviewing.review
         self.env = ENV
-        self._glossaries: dict[str, tuple[Any, list]] = {}
+        self._glossaries: dict[tuple[str, int | None], list] = {}
         self._lock = threading.Lock()
 
     # --- sessions ---------------------------------------------------------------------------------
@@ -177,22 +177,12 @@ class Web:
         return draft, self.job(draft["job_id"])
 
     def concepts(self, spec: str) -> list | None:
+        """The concepts of glossary ``spec`` as they stand now (the stored one at its current version)."""
         if spec not in ("db", "seed"):
             return None
+        version = shared_store(self.settings.database_url).version() if spec == "db" else None
         with self._lock:
-            if spec == "seed":
-                if spec not in self._glossaries:
-                    self._glossaries[spec] = (None, load_glossary("seed", self.settings.database_url)[0])
-                return self._glossaries[spec][1]
-            from glossary.store import GlossaryStore
-
-            cached = self._glossaries.get("db-store")
-            store = cached[1] if cached else GlossaryStore(self.settings.database_url)
-            self._glossaries["db-store"] = (None, store)
-            version = store.version()
-            if self._glossaries.get("db", (None, None))[0] != version:
-                self._glossaries["db"] = (version, store.concepts())
-            return self._glossaries["db"][1]
+            return cached_glossary(self._glossaries, spec, version, self.settings.database_url)
 
     def terms(self, job: dict, target: str) -> views.Terms | None:
         concepts = self.concepts(job["glossary"] or "")

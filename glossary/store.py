@@ -12,6 +12,8 @@ Imports merge (``merge``, see ``glossary.merge``) or, explicitly, replace the wh
 
 from __future__ import annotations
 
+import os
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -297,3 +299,21 @@ class GlossaryStore:
         conn.execute(snapshots_table.insert().values(version=version,
                                                      concepts=[to_dict(c) for c in cls._load(conn)]))
         return version
+
+
+_SHARED: dict[tuple[str, int], GlossaryStore] = {}
+_SHARING = threading.Lock()
+SHARED_STORES = 8  # databases a process keeps a store open for
+
+
+def shared_store(url: str) -> GlossaryStore:
+    """One store per database and process (one engine, migrated once) for the many readers of a
+    long-running process, instead of an engine per read; a forked child makes its own. The
+    ``SHARED_STORES`` most recently opened are kept; an older one's engine is disposed."""
+    key = (url, os.getpid())
+    with _SHARING:
+        if key not in _SHARED:
+            if len(_SHARED) >= SHARED_STORES:
+                _SHARED.pop(next(iter(_SHARED))).engine.dispose()
+            _SHARED[key] = GlossaryStore(url)
+        return _SHARED[key]

@@ -104,9 +104,9 @@ def load_glossary(spec: str, database_url: str, version: int | None = None) -> t
     exactly as it stood at ``version``), ``seed`` for the built-in newsroom glossary, or the path
     of a CSV/TBX file."""
     if spec == "db":
-        from glossary.store import GlossaryStore
+        from glossary.store import shared_store
 
-        store = GlossaryStore(database_url)
+        store = shared_store(database_url)
         version = store.version() if version is None else version
         return (store.concepts(version) if version else []), version
     if spec == "seed":
@@ -117,3 +117,21 @@ def load_glossary(spec: str, database_url: str, version: int | None = None) -> t
 
     return load(spec), None
 
+
+
+GLOSSARY_CACHE = 8  # glossary versions a process keeps loaded
+
+
+def cached_glossary(cache: dict, spec: str, version: int | None, database_url: str,
+                    size: int = GLOSSARY_CACHE) -> list[Concept] | None:
+    """The concepts of glossary ``spec`` at ``version`` (the one a job recorded), from ``cache``, keyed by
+    (spec, version), which keeps the ``size`` most recently loaded; None for no glossary. A job submitted
+    after a glossary change gets the new concepts, one submitted before keeps the old."""
+    if not spec:
+        return None
+    key = (spec, version)
+    if key not in cache:
+        if len(cache) >= size:
+            cache.pop(next(iter(cache)))
+        cache[key] = load_glossary(spec, database_url, version)[0]
+    return cache[key]

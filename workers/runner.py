@@ -27,10 +27,10 @@ from translate.engines import Engines
 from translate.models import MissingModelError
 from translate.pipeline import Run, Segment
 from translate.registry import route
+from translate.terms import cached_glossary
 
 log = logging.getLogger("dragoman.worker")
 NEXT, DONE, SKIP, CANCELLED = "next", "done", "skip", "cancelled"
-GLOSSARY_CACHE = 8  # glossary versions a worker process keeps loaded
 
 
 @dataclass
@@ -48,19 +48,8 @@ def queue_for(direction: Direction, hop: int) -> str:
 
 
 def _glossary(job: dict, settings: Settings, cache: dict):
-    """The concepts of the glossary version the job recorded (cached by spec and version: a job
-    submitted after a glossary change gets the new concepts, one submitted before keeps the old)."""
-    spec, version = job["glossary"], job["glossary_version"]
-    if not spec:
-        return None
-    key = (spec, version)
-    if key not in cache:
-        from translate.terms import load_glossary
-
-        if len(cache) >= GLOSSARY_CACHE:
-            cache.pop(next(iter(cache)))
-        cache[key] = load_glossary(spec, settings.database_url, version)[0]
-    return cache[key]
+    """The concepts of the glossary version the job recorded (``translate.terms.cached_glossary``)."""
+    return cached_glossary(cache, job["glossary"], job["glossary_version"], settings.database_url)
 
 
 class Heartbeat:

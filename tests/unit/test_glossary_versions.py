@@ -8,8 +8,8 @@ import pytest
 from common.settings import Settings
 from glossary.model import Concept, GlossaryError, Term
 from glossary.store import GlossaryStore
-from translate.terms import load_glossary
-from workers.runner import GLOSSARY_CACHE, _glossary
+from translate.terms import GLOSSARY_CACHE, load_glossary
+from workers.runner import _glossary
 
 pytestmark = pytest.mark.unit
 
@@ -70,3 +70,19 @@ def test_worker_cache_stays_bounded(url):
         version = store.add(concept(f"c{i}", f"Name{i}", f"Ad{i}"))
         assert len(_glossary({"glossary": "db", "glossary_version": version}, settings, cache)) == i + 1
     assert len(cache) == GLOSSARY_CACHE
+
+
+def test_reading_the_stored_glossary_opens_one_store_per_database(url, monkeypatch):
+    import glossary.store
+
+    opened, init = [], glossary.store.GlossaryStore.__init__
+
+    def counting_init(self, store_url):
+        opened.append(store_url)
+        init(self, store_url)
+
+    monkeypatch.setattr(glossary.store, "_SHARED", {})
+    monkeypatch.setattr(glossary.store.GlossaryStore, "__init__", counting_init)
+    for _ in range(5):
+        load_glossary("db", url)
+    assert opened == [url]                                # one engine, migrated once, not one per read
