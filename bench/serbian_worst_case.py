@@ -35,35 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 import translate.serbian  # noqa: E402
 from tests.counting import module_work  # noqa: E402
-
-CORPUS = ROOT / "tests" / "fixtures" / "corpus"
-
-
-def cycle(piece: str) -> Callable[[int], str]:
-    return lambda n: (piece * (n // len(piece) + 1))[:n]
-
-
-LATIN: dict[str, Callable[[int], str]] = {
-    "one word": cycle("lj"),
-    "base64 blob": cycle("TWFuIGlz+/ZGlzdA=="),
-    "dots": cycle("."),
-    "dotted words": cycle("Beograd."),
-    "almost a domain name": lambda n: "a" * n + ".comx",
-    "hyphenated parts": cycle("KFOR-Beograd’"),
-    "hyphens": lambda n: "a" + "-" * n + "b",
-    "spaces": lambda n: "a" + " " * n + "b",
-    "at signs": cycle("Beograd@"),
-    "addresses and commas": cycle("ime.prezime@kfor.int,"),
-    "addresses and pluses": cycle("ime.prezime@kfor.int+"),
-    "URLs": cycle("http://rts.rs/a "),
-    "long URL": lambda n: "https://rts.rs/" + "a" * n,
-    "news": cycle((CORPUS / "sr-Latn.txt").read_text("utf-8").replace("\n", " ")),
-}
-CYRILLIC: dict[str, Callable[[int], str]] = {
-    "Cyrillic word": cycle("Љубав"),
-    "capital digraphs": cycle("ЉЊЏ-Љ."),
-    "news in Cyrillic": cycle((CORPUS / "sr-Cyrl.txt").read_text("utf-8").replace("\n", " ")),
-}
+from tests.fixtures.hostile_serbian import CYRILLIC, LATIN  # noqa: E402
 
 
 def functions(module: ModuleType) -> dict[str, Callable[[str], object]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
@@ -11,6 +10,7 @@ from hypothesis import strategies as st
 
 import translate.serbian
 from tests.counting import module_work
+from tests.fixtures.hostile_serbian import CYRILLIC, LATIN
 from translate.serbian import KEEP_LATIN, mixed_words, to_cyrillic, to_latin, to_script
 
 pytestmark = pytest.mark.unit
@@ -220,43 +220,21 @@ def test_kept_addresses_in_one_token(text, kept):
     assert translate.serbian._split_urls(text)[1::2] == kept == _URLISH.findall(text)
 
 
-def _cycle(piece: str):
-    return lambda n: (piece * (n // len(piece) + 1))[:n]
-
-
-_NEWS_CYRL = (Path(__file__).parents[1] / "fixtures" / "corpus" / "sr-Cyrl.txt").read_text("utf-8").replace("\n", " ")
-# One long token or run (n characters) of each shape that could make a scan start over at each of its characters.
-_LATIN = {
-    "one word": _cycle("lj"),
-    "base64 blob": _cycle("TWFuIGlz+/ZGlzdA=="),
-    "dots": _cycle("."),
-    "dotted words": _cycle("Beograd."),
-    "almost a domain name": lambda n: "a" * n + ".comx",
-    "hyphenated parts": _cycle("KFOR-Beograd’"),
-    "hyphens": lambda n: "a" + "-" * n + "b",
-    "spaces": lambda n: "a" + " " * n + "b",
-    "at signs": _cycle("Beograd@"),
-    "addresses and commas": _cycle("ime.prezime@kfor.int,"),
-    "addresses and pluses": _cycle("ime.prezime@kfor.int+"),
-    "URLs": _cycle("http://rts.rs/a "),
-    "long URL": lambda n: "https://rts.rs/" + "a" * n,
-}
-_CYRILLIC = {"Cyrillic word": _cycle("Љубав"), "capital digraphs": _cycle("ЉЊЏ-Љ."), "news": _cycle(_NEWS_CYRL)}
 _PUBLIC = {  # to_script is to_latin or to_cyrillic
     "to_cyrillic": to_cyrillic,
     "mixed_words sr-Cyrl": lambda text: mixed_words(text, "sr-Cyrl"),
     "to_latin": to_latin,
     "mixed_words sr-Latn": lambda text: mixed_words(text, "sr-Latn"),
 }
-_CASES = [(shape, name) for shape in _LATIN for name in ("to_cyrillic", "mixed_words sr-Cyrl")]
-_CASES += [(shape, name) for shape in _CYRILLIC for name in ("to_latin", "mixed_words sr-Latn")]
+_CASES = [(shape, name) for shape in LATIN for name in ("to_cyrillic", "mixed_words sr-Cyrl")]
+_CASES += [(shape, name) for shape in CYRILLIC for name in ("to_latin", "mixed_words sr-Latn")]
 
 
 @pytest.mark.parametrize(("shape", "name"), _CASES, ids=[f"{name} {shape}" for shape, name in _CASES])
 def test_work_grows_linearly(shape, name):
     """The work on 80,000 characters is at most 4.5 times the work on 20,000: about 4 when it is linear, 16 when it is
     quadratic."""
-    make, function = (_LATIN | _CYRILLIC)[shape], _PUBLIC[name]
+    make, function = (LATIN | CYRILLIC)[shape], _PUBLIC[name]
     small, large = (module_work(translate.serbian, lambda n=n: function(make(n))) for n in (20_000, 80_000))
     for key in small:
         assert large[key] <= 4.5 * small[key], (key, small, large)
