@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from glossary.model import Concept, Term
-from glossary.turkish import tr_attach, tr_case
+from glossary.turkish import tr_attach, tr_case, tr_lower
 
 _APOSTROPHE_SUFFIX = r"(?:['’](?P<suffix>[^\W\d_]{1,12}))?"
 _HYPHEN_SUFFIX = r"(?:-(?P<suffix>[^\W\d_]{1,3}))?"  # Serbian -a, -om, -ova; Albanian -it, -së, -ja
@@ -102,31 +102,35 @@ class _Entry:
 class _Scan:
     """One alternation over the spellings of the entries of one case rule."""
 
-    def __init__(self, entries: list[tuple[str, _Entry]], insensitive: bool, suffix: str):
-        self.insensitive = insensitive
+    def __init__(self, entries: list[tuple[str, _Entry]], insensitive: bool, suffix: str, lang: str):
+        self.insensitive, self.lang = insensitive, lang
         self.exact: dict[str, _Entry] = {}
         self.bare: dict[str, _Entry] = {}
         spellings: dict[str, None] = {}
         for written, entry in entries:
             self.exact.setdefault(self.key(written), entry)
             for bare in bare_spellings(written):
-                self.bare.setdefault(self.key(bare), entry)
+                self.bare.setdefault(self.key(bare, bare=True), entry)
                 spellings[bare] = None
         ordered = sorted(spellings, key=len, reverse=True)
         alternation = "|".join(r"\s++".join(re.escape(w) for w in s.split()) for s in ordered)
         flags = re.IGNORECASE if insensitive else 0
         self.pattern = re.compile(rf"(?<!\w)(?P<term>{alternation}){suffix}(?!\w)", flags)
 
-    def key(self, written: str) -> str:
+    def key(self, written: str, bare: bool = False) -> str:
+        """The lookup key: white space as one space, lower case for a case-insensitive term (Turkish
+        dotted and dotless i kept apart), and without diacritics for the ``bare`` table."""
         written = " ".join(written.split())
-        return written.casefold() if self.insensitive else written
+        if self.insensitive:
+            written = (tr_lower(written) if self.lang == "tr" else written).casefold()
+        return fold(written) if bare else written
 
     def entry(self, written: str) -> tuple[_Entry | None, bool]:
         """The entry for a spelling found in the text, and whether it was typed without diacritics."""
         exact = self.exact.get(self.key(written))
         if exact is not None:
             return exact, False
-        return self.bare.get(self.key(fold(written))), True
+        return self.bare.get(self.key(written, bare=True)), True
 
 
 class Matcher:
@@ -147,8 +151,8 @@ class Matcher:
                     if term.case_sensitive and capitals != form:
                         into.append((capitals, _Entry(term, concept, tag, form, True)))
         suffix = _APOSTROPHE_SUFFIX if lang == "tr" else _HYPHEN_SUFFIX if lang in HYPHEN_LANGS else ""
-        self._scans = [_Scan(entries, flag, suffix) for entries, flag in ((sensitive, False), (insensitive, True))
-                       if entries]
+        self._scans = [_Scan(entries, flag, suffix, lang)
+                       for entries, flag in ((sensitive, False), (insensitive, True)) if entries]
 
     def find(self, text: str) -> list[Match]:
         folded = fold(text)

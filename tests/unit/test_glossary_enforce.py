@@ -258,3 +258,14 @@ def test_turkish_target_form_uses_the_spoken_name():
                                                Term("tr", "George")])]
     slot = Enforcer(concepts, "sr-Latn", "tr").protect("O Džordžu se priča.").slots[0]
     assert slot.form == "George'da"
+
+
+def test_keep_latin_follows_the_serbian_cyrillic_house_spelling():
+    from translate.terms import keep_latin
+
+    kept = keep_latin(SEED)
+    assert {"KFOR", "KFOR-a", "KFOR-а", "NATO-om", "EULEX", "UNMIK-u"} <= kept
+    assert not {"Kfor", "Kfora", "Euleks", "Unmik", "Кфор", "НАТО"} & kept  # the press's spellings are converted
+    cyrillic_house = [Concept("nato", "keep", [Term("en", "NATO"), Term("sr-Cyrl", "НАТО")])]
+    assert keep_latin(cyrillic_house) == set()
+    assert keep_latin([Concept("osce", "keep", [Term("en", "OSCE")])]) == {"OSCE"}

@@ -158,6 +158,14 @@ def test_right_spellings_are_not_flagged():
         assert [m.misspelt for m in Matcher(SEED, lang).find(text)] in ([False, False], [False])
 
 
+def test_case_insensitive_turkish_terms_in_capitals():
+    matcher = Matcher(SEED, "tr")
+    [right] = matcher.find("BELGRAD-PRİŞTİNE DİYALOĞUNDA yeni tur")
+    assert (right.concept.id, right.tag, right.misspelt) == ("belgrade-pristina-dialogue", "loc", False)
+    [dotless] = matcher.find("BELGRAD-PRISTINE DIYALOGUNDA yeni tur")
+    assert (dotless.concept.id, dotless.respell) == ("belgrade-pristina-dialogue", "Belgrad-Priştine Diyaloğunda")
+
+
 def test_dj_for_serbian_dj_letter():
     concepts = [Concept("djakovica", "translate", [Term("sr-Latn", "Đakovica", forms={"gen": "Đakovice"})])]
     matches = Matcher(concepts, "sr-Latn").find("Put do Djakovice i Dakovice, pa Đakovice.")
