@@ -544,3 +544,16 @@ def test_a_spoken_reading_is_letters(spoken):
         load(f"en,tr\nBiden,Biden {{spoken={spoken}}}\n".encode(), "csv")
     with pytest.raises(GlossaryError, match="spoken="):
         validate([Concept("b", "translate", [Term("tr", "Biden", spoken=spoken)])])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tbx2", "tbx3"])
+def test_the_seeds_house_spellings_and_press_variants_survive_export_and_import(fmt):
+    from glossary.seed import load_seed
+
+    seed = load_seed()
+    back = {c.id: c for c in load(dump(seed, fmt), "tbx" if fmt.startswith("tbx") else "csv")}
+    assert back == {c.id: c for c in canonical(seed)}
+    kfor = back["kfor"]
+    assert [(t.text, t.status) for t in kfor.terms_in("sr-Cyrl")] == [
+        ("KFOR", "preferred"), ("КФОР", "admitted"), ("Кфор", "admitted")]
+    assert kfor.terms_in("sr-Cyrl")[2].forms["gen"] == "Кфора"
