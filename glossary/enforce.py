@@ -12,6 +12,14 @@ After translation ``restore`` finds each inserted term in the output (in any of 
 in either Serbian script, with a Turkish suffix the model added), writes the right form, and
 reports terms that were lost, duplicated or mangled, so the caller can retranslate without
 protection and flag the segment.
+
+House spellings: the output names each concept as the glossary's preferred target term spells it.
+``restore`` also finds the concept written another way (an admitted or deprecated spelling, Serbian
+in the other script, text without diacritics: *Kfora*, *НАТО-а*, *Pristini*) and writes the house
+spelling in the same case (*KFOR-a*, *NATO-а*, *Prištini*); :meth:`Enforcer.house` does the same for
+a whole output (a retranslation without protection). Where the source carries no case (English, or
+a case that could not be decided) the model's case is kept; otherwise the case the source called for.
+``check`` accepts only house spellings, and reports terms typed without diacritics (``misspelt``).
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from glossary import morphology
-from glossary.match import Match, Matcher, upper
+from glossary.match import Match, Matcher, bare_spellings, upper
 from glossary.model import Concept, Term
 
 INLINE, PLACEHOLDER = "inline", "placeholder"
@@ -49,6 +57,7 @@ class TermReport:
     missing: list[str] = field(default_factory=list)     # ... absent or in a wrong form
     forbidden: list[str] = field(default_factory=list)   # forbidden/deprecated terms present
     undecided: list[str] = field(default_factory=list)   # base form used: the case was unclear
+    misspelt: list[str] = field(default_factory=list)    # typed without diacritics: "Kosoves→Kosovës"
 
     @property
     def ok(self) -> bool:
@@ -62,6 +71,10 @@ class Enforcer:
         self.concepts, self.source_lang, self.target_lang, self.scheme = concepts, source_lang, target_lang, scheme
         self.source_matcher = Matcher(concepts, source_lang)
         self.target_matcher = Matcher(concepts, target_lang)
+        # the scripts a Serbian output may be in before script conversion
+        self.target_scripts = ("sr-Latn", "sr-Cyrl") if target_lang.startswith("sr") else (target_lang,)
+        self._house_matchers = [self.target_matcher if lang == target_lang else Matcher(concepts, lang)
+                                for lang in self.target_scripts]
 
     # --- choosing the target form ---------------------------------------------------------------
     def target_form(self, match: Match) -> tuple[Term, str, bool] | None:
@@ -80,16 +93,20 @@ class Enforcer:
         if target_tag in ("base", "nom"):
             return term, term.text, True
         if self.target_lang == "tr" and target_tag not in term.forms:
-            return term, morphology.tr_attach(term.text, target_tag), True
+            return term, morphology.tr_attach(term.text, target_tag, term.spoken or None), True
         form, exact = morphology.choose_form(term, target_tag)
         return term, form, exact
 
     def _source_tag(self, match: Match) -> str | None:
         if self.source_lang == "tr" and match.suffix:
             return morphology.tr_case(match.suffix)
-        if match.suffix:  # an acronym's hyphen suffix (KFOR-it, NATO-s): the case is not listed
-            return None
+        if match.suffix:  # an acronym's hyphen ending (OSBE-së, OSBE-om), not a listed form
+            return morphology.hyphen_case(match.suffix, self.source_lang)
         return match.tag
+
+    def _free(self, slot_exact: bool) -> bool:
+        """Whether the model chooses the target case: the source says none (English), or it was undecided."""
+        return self.source_lang == "en" or not slot_exact
 
     # --- protect / restore ---------------------------------------------------------------------
     def protect(self, sentence: str) -> Protected:
@@ -113,12 +130,12 @@ class Enforcer:
         return Protected(sentence, "".join(parts), slots)
 
     def restore(self, protected: Protected, output: str) -> tuple[str, list[str]]:
-        """Put the right target forms into the model's output; return it with a list of problems
-        (``lost:<concept>``, ``duplicated:<concept>``)."""
+        """Put the right target forms into the model's output, in the house spelling; return it with a
+        list of problems (``lost:<concept>``, ``duplicated:<concept>``)."""
         problems: list[str] = []
         text, pos = output, 0
         for slot in protected.slots:
-            pattern = self._slot_pattern(slot)
+            pattern, spellings = self._slot_pattern(slot)
             hits = list(pattern.finditer(text))
             expected = sum(1 for s in protected.slots if s.match.concept is slot.match.concept)
             if not hits:
@@ -127,36 +144,94 @@ class Enforcer:
             if len(hits) > expected:
                 problems.append(f"duplicated:{slot.match.concept.id}")
             hit = next((h for h in hits if h.start() >= pos), hits[0])  # slots come in source order
-            final = self._final_form(slot, hit)
+            final = self._final_form(slot, hit, spellings)
             text = text[:hit.start()] + final + text[hit.end():]
             pos = hit.start() + len(final)
-        return text, problems
+        return (self.house(text) if self.scheme == INLINE else text), problems
 
-    def _slot_pattern(self, slot: Slot) -> re.Pattern[str]:
+    def _slot_spellings(self, slot: Slot) -> dict[str, tuple[Term, str, bool]]:
+        """Every way the output may write the slot's concept: spelling -> (term, tag, typed without
+        diacritics): the marker and the chosen form ("slot"), the house term's forms, then the concept's
+        other terms in the target language (and the other Serbian script), and all of these without
+        diacritics. Case-insensitive terms are keyed in folded case."""
+        concept = slot.match.concept
+        terms = [slot.term, *(t for t in concept.terms if t.lang in self.target_scripts and t is not slot.term)]
+        spellings = {self._key(w, slot): (slot.term, "slot", False) for w in (slot.marker, slot.form)}
+        for term in terms:
+            for form in term.surface_forms():
+                spellings.setdefault(self._key(form, slot), (term, morphology.tag_of(form, term) or "base", False))
+        for written, (term, tag, _) in list(spellings.items()):
+            for bare in bare_spellings(written):
+                spellings.setdefault(self._key(bare, slot), (term, tag, True))
+        return spellings
+
+    @staticmethod
+    def _key(written: str, slot: Slot) -> str:
+        return written if slot.term.case_sensitive else written.casefold()
+
+    def _slot_pattern(self, slot: Slot) -> tuple[re.Pattern[str], dict[str, tuple[Term, str, bool]]]:
         if self.scheme == PLACEHOLDER:
-            return re.compile(rf"{re.escape(slot.marker)}(?!\d)")
-        forms = sorted({slot.marker, slot.form, *slot.term.surface_forms()}, key=len, reverse=True)
-        alternation = "|".join(re.escape(f) for f in forms)
+            return re.compile(rf"{re.escape(slot.marker)}(?!\d)"), {}
+        spellings = self._slot_spellings(slot)
+        alternation = "|".join(re.escape(f) for f in sorted(spellings, key=len, reverse=True))
         suffix = r"(?:['’](?P<suffix>[^\W\d_]{1,12}))?" if self.target_lang == "tr" else ""
         flags = 0 if slot.term.case_sensitive else re.IGNORECASE
-        return re.compile(rf"(?<![\w])(?P<term>{alternation}){suffix}(?![\w])", flags)
+        return re.compile(rf"(?<![\w])(?P<term>{alternation}){suffix}(?![\w])", flags), spellings
 
-    def _final_form(self, slot: Slot, hit: re.Match[str]) -> str:
-        if self.target_lang == "tr" and self.scheme == INLINE and hit.groupdict().get("suffix"):
-            return morphology.tr_reinflect(hit.group(0), morphology.split_tr(slot.form)[0])
-        return slot.form
+    def _final_form(self, slot: Slot, hit: re.Match[str], spellings: dict[str, tuple[Term, str, bool]]) -> str:
+        if self.scheme == PLACEHOLDER:
+            return slot.form
+        term, tag, bare = spellings.get(self._key(hit.group("term"), slot), (slot.term, "slot", False))
+        if self.target_lang == "tr" and hit.groupdict().get("suffix"):
+            stem = morphology.split_tr(slot.form)[0]
+            return morphology.tr_reinflect(hit.group(0), stem, slot.term.spoken or None)
+        if tag == "slot" or not self._free(slot.exact):
+            return slot.form
+        if term is slot.term and not bare:
+            return hit.group(0)  # the house term in the case the model chose
+        form, exact = morphology.choose_form(slot.term, tag)
+        return form if exact else slot.form
+
+    def house(self, text: str) -> str:
+        """``text`` with every term the target language writes otherwise than the glossary put in the house
+        spelling: a kept name's other spellings (Serbian *Kfora*, *НАТО-а* -> *KFOR-a*, *NATO-а*) and words
+        typed without diacritics (*Pristini* -> *Prištini*), in the same case."""
+        found = [m for matcher in self._house_matchers for m in matcher.find(text)]
+        out, last = [], 0
+        for m in sorted(_non_overlapping(found), key=lambda m: m.start):
+            fixed = self._house_form(m)
+            if fixed is not None:
+                out += [text[last:m.start], fixed]
+                last = m.end
+        return "".join(out) + text[last:]
+
+    def _house_form(self, m: Match) -> str | None:
+        """The house spelling of a kept name written otherwise, or of a word typed without diacritics."""
+        if m.flagged:
+            return None
+        house = m.concept.preferred(self.target_lang) if m.concept.kind == "keep" else None
+        if house is not None and m.term.text != house.text:
+            tag = m.tag if not m.suffix else morphology.hyphen_case(m.suffix, m.term.lang)
+            form, exact = morphology.choose_form(house, tag)
+            if not exact:
+                return None
+            return upper(form, self.target_lang) if m.upper else form
+        return m.respell or None
 
     # --- verification ----------------------------------------------------------------------------
     def check(self, source: str, target: str) -> TermReport:
-        """Which terms the target must name (from the source), which it names in the right form,
-        which are missing, and which forbidden or deprecated terms it contains."""
+        """Which terms the target must name (from the source), which it names in the right form (house
+        spelling), which are missing, which forbidden or deprecated terms it contains, and which terms
+        either side typed without diacritics."""
         report = TermReport()
         found_in_target = self.target_matcher.find(target)
+        good = [m for m in found_in_target if not m.flagged and not m.misspelt]
         named = {(m.concept.id, (upper(m.form, self.target_lang) if m.upper else m.form)
-                  + (f"'{m.suffix}" if m.suffix and self.target_lang == "tr" else ""))
-                 for m in found_in_target if not m.flagged}
-        named_concepts = {cid for cid, _ in named}
+                  + (f"'{m.suffix}" if m.suffix and self.target_lang == "tr" else "")) for m in good}
+        in_house = {m.concept.id for m in good if self._is_house(m)}
         for match in self.source_matcher.find(source):
+            if match.misspelt:
+                report.misspelt.append(f"{match.text}→{match.respell}")
             chosen = self.target_form(match)
             if chosen is None:
                 continue
@@ -168,16 +243,32 @@ class Enforcer:
             if not exact:
                 report.undecided.append(cid)
             right = (cid, form) in named or (cid, form.replace("’", "'")) in named
-            if right or (not exact and cid in named_concepts) or (self.target_lang == "tr" and cid in named_concepts
-                                                                   and self._tr_stem_ok(found_in_target, cid, form)):
+            if right or (self._free(exact) and cid in in_house) or (self.target_lang == "tr" and cid in in_house
+                                                                    and self._tr_stem_ok(good, cid, form)):
                 report.found.append(cid)
             else:
                 report.missing.append(cid)
         report.forbidden = [m.text for m in found_in_target if m.flagged]
+        report.misspelt += [f"{m.text}→{m.respell}" for m in found_in_target if m.misspelt]
         return report
+
+    def _is_house(self, m: Match) -> bool:
+        house = m.concept.preferred(self.target_lang)
+        return house is not None and m.term.text == house.text
 
     @staticmethod
     def _tr_stem_ok(found: list[Match], cid: str, form: str) -> bool:
         """In Turkish the model may choose the case; the stem must be the term's."""
         stem = morphology.split_tr(form)[0]
         return any(m.concept.id == cid and morphology.split_tr(m.form)[0] == stem for m in found)
+
+
+def _non_overlapping(matches: list[Match]) -> list[Match]:
+    """Leftmost, then longest, then spelled right; none overlapping (the matches of two scripts' matchers)."""
+    chosen: list[Match] = []
+    end = -1
+    for m in sorted(matches, key=lambda m: (m.start, m.start - m.end, m.misspelt)):
+        if m.start >= end:
+            chosen.append(m)
+            end = m.end
+    return chosen

@@ -47,14 +47,16 @@ def fold(text: str) -> str:
 
 def term_dict(term: Term) -> dict:
     return {"text": term.text, "status": term.status, "forms": dict(term.forms),
-            "case_sensitive": term.case_sensitive, "note": term.note}
+            "case_sensitive": term.case_sensitive, "note": term.note,
+            **({"spoken": term.spoken} if term.spoken else {})}
 
 
 # --- what a plan holds ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Change:
     """One field of a concept before and after; ``lang``/``term`` name the term of a term field
-    (``term``: a whole term added or removed, ``status``, ``forms.<tag>``, ``case_sensitive``, ``note``)."""
+    (``term``: a whole term added or removed, ``status``, ``forms.<tag>``, ``case_sensitive``, ``note``,
+    ``spoken``)."""
 
     field: str
     before: Any
@@ -340,6 +342,10 @@ class Merger:
         if mine.case_sensitive and not theirs.case_sensitive:
             self.insensitive(mine)
         mine.note = self.note(mine.note, theirs.note, mine.lang, mine.text)
+        if theirs.spoken and theirs.spoken != mine.spoken and (
+                not mine.spoken or self.conflict("spoken", mine.spoken, theirs.spoken, mine.lang, mine.text)):
+            self.change("spoken", mine.spoken, theirs.spoken, mine.lang, mine.text)
+            mine.spoken = theirs.spoken
 
     def insensitive(self, mine: Term) -> None:
         """Take the file's ``insensitive``, unless another concept recognises the text in another case."""
@@ -412,7 +418,7 @@ def _by_key(terms: list[Term]) -> dict[tuple[str, str], Term]:
 def _term_changes(old: Term, new: Term) -> list[Change]:
     where = (old.lang, old.text)
     changes = [Change(name, getattr(old, name), getattr(new, name), *where)
-               for name in ("status", "case_sensitive", "note") if getattr(old, name) != getattr(new, name)]
+               for name in ("status", "case_sensitive", "note", "spoken") if getattr(old, name) != getattr(new, name)]
     for tag in dict.fromkeys([*old.forms, *new.forms]):
         if old.forms.get(tag) != new.forms.get(tag):
             changes.append(Change(f"forms.{tag}", old.forms.get(tag), new.forms.get(tag), *where))

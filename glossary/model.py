@@ -9,7 +9,15 @@ A ``Term`` is one written form in one language with a status: ``preferred`` (wha
 translation must use; one per language), ``admitted`` (a variant recognised in the source, e.g.
 "Prishtina" in English), ``deprecated`` or ``forbidden`` (flagged when they appear in a draft).
 ``forms`` maps grammatical tags to inflected forms (``{"gen": "Prishtinës", "loc": "Prishtinë"}``),
-used both to recognise inflected source words and to choose the right target form.
+used both to recognise inflected source words and to choose the right target form. ``spoken`` says
+how a Turkish reader says the term where it is not read as spelled (``"baydın"`` for Biden: Biden'ın);
+it decides the term's Turkish endings and overrides the table in ``glossary.turkish``.
+
+Spellings: the preferred term of a language is the one the newsroom writes (its *house spelling*); for
+a ``keep`` concept a language without a term of its own writes the kept term, and a language (or
+Serbian script) that writes it otherwise says so with its own preferred term. Admitted terms are
+the other spellings the press uses (Serbian *Kfor*, *Кфор*, *НАТО*), recognised in the source and
+put back into the house spelling in a translation.
 
 This module imports nothing from the rest of dragoman.
 """
@@ -30,6 +38,10 @@ FORM_TAGS = ("nom", "gen", "dat", "acc", "loc", "abl", "ins", "voc",
              "def", "indef", "def.gen", "def.dat", "def.acc", "def.abl", "indef.gen", "indef.abl")
 
 
+# A reading: letters, with single hyphens, spaces or apostrophes between them ("si-en-en", "los ancelıs").
+SPOKEN_TEXT = re.compile(r"[^\W\d_]+(?:[-' ][^\W\d_]+)*")
+
+
 class GlossaryError(ValueError):
     """A term base that cannot be accepted; the message names the concept, term or line at fault."""
 
@@ -42,6 +54,7 @@ class Term:
     forms: dict[str, str] = field(default_factory=dict)
     case_sensitive: bool = True
     note: str = ""
+    spoken: str = ""    # how a Turkish reader says it, where not as spelled ("baydın": Biden'ın)
 
     def surface_forms(self) -> list[str]:
         """The base text and every inflected form, longest first, without repeats."""
@@ -68,7 +81,7 @@ class Concept:
             kept = [t for t in self.terms if t.status == "preferred"]
             if kept:
                 term = kept[0]
-                return Term(lang, term.text, "preferred", {}, term.case_sensitive, term.note)
+                return Term(lang, term.text, "preferred", {}, term.case_sensitive, term.note, term.spoken)
         return None
 
     def source_terms(self, lang: str) -> list[Term]:
@@ -120,6 +133,9 @@ def validate(concepts: list[Concept]) -> None:
                 raise GlossaryError(f"{where}: term {term.text!r} has leading or trailing spaces")
             if term.status not in STATUSES:
                 raise GlossaryError(f"{where}: term {term.text!r} has unknown status {term.status!r}")
+            if term.spoken and not SPOKEN_TEXT.fullmatch(term.spoken):
+                raise GlossaryError(f"{where}: term {term.text!r} has spoken={term.spoken!r}: say how it is read "
+                                    "in letters, with hyphens between spelled letters (\"baydın\", \"si-en-en\")")
             for tag, form in term.forms.items():
                 if tag not in FORM_TAGS:
                     raise GlossaryError(f"{where}: term {term.text!r} has unknown form tag {tag!r}")
@@ -143,14 +159,16 @@ def to_dict(concept: Concept) -> dict:
     return {
         "id": concept.id, "kind": concept.kind, "note": concept.note, "subject": concept.subject,
         "terms": [{"lang": t.lang, "text": t.text, "status": t.status, "forms": dict(t.forms),
-                   "case_sensitive": t.case_sensitive, "note": t.note} for t in concept.terms],
+                   "case_sensitive": t.case_sensitive, "note": t.note, **({"spoken": t.spoken} if t.spoken else {})}
+                  for t in concept.terms],
     }
 
 
 def from_dict(data: dict) -> Concept:
     try:
         terms = [Term(t["lang"], t["text"], t.get("status", "preferred"), dict(t.get("forms") or {}),
-                      bool(t.get("case_sensitive", True)), t.get("note", "")) for t in data["terms"]]
+                      bool(t.get("case_sensitive", True)), t.get("note", ""), t.get("spoken") or "")
+                 for t in data["terms"]]
         return Concept(data.get("id") or slug(terms[0].text), data.get("kind", "translate"), terms,
                        data.get("note", ""), data.get("subject", ""))
     except (KeyError, TypeError, IndexError) as exc:

@@ -45,6 +45,7 @@ terms_table = sa.Table(
     sa.Column("case_sensitive", sa.Boolean, nullable=False, default=True),
     sa.Column("forms", sa.JSON, nullable=False, default=dict),
     sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("spoken", sa.String(200), nullable=False, default=""),
 )
 versions_table = sa.Table(
     "glossary_versions", metadata,
@@ -82,7 +83,7 @@ def describe(plan: Plan) -> str:
     return ", ".join(parts) or "no changes"
 
 
-LIMITS = {"id": 200, "subject": 200, "text": 500}  # the columns' lengths
+LIMITS = {"id": 200, "subject": 200, "text": 500, "spoken": 200}  # the columns' lengths
 
 
 def _problem(text: str, limit: int | None) -> str | None:
@@ -98,7 +99,8 @@ def check_storable(concepts: list[Concept]) -> None:
     for c in concepts:
         fields = [("id", c.id), ("subject", c.subject), ("note", c.note)]
         fields += [(name, value) for t in c.terms for name, value in
-                   [("text", t.text), ("note", t.note), *(("form", f) for f in t.forms.values())]]
+                   [("text", t.text), ("note", t.note), ("spoken", t.spoken),
+                    *(("form", f) for f in t.forms.values())]]
         for name, value in fields:
             problem = _problem(value, LIMITS.get(name))
             if problem:
@@ -183,7 +185,8 @@ class GlossaryStore:
         rows = conn.execute(sa.select(terms_table).order_by(terms_table.c.concept_id, terms_table.c.position))
         for row in rows:
             concepts[row.concept_id].terms.append(
-                Term(row.lang, row.text, row.status, dict(row.forms or {}), row.case_sensitive, row.note))
+                Term(row.lang, row.text, row.status, dict(row.forms or {}), row.case_sensitive, row.note,
+                     row.spoken or ""))
         return list(concepts.values())
 
     # --- changing -----------------------------------------------------------------------------
@@ -284,7 +287,7 @@ class GlossaryStore:
             {"id": c.id, "kind": c.kind, "note": c.note, "subject": c.subject} for c in concepts])
         rows = [
             {"concept_id": c.id, "position": i, "lang": t.lang, "text": t.text, "status": t.status,
-             "case_sensitive": t.case_sensitive, "forms": dict(t.forms), "note": t.note}
+             "case_sensitive": t.case_sensitive, "forms": dict(t.forms), "note": t.note, "spoken": t.spoken}
             for c in concepts for i, t in enumerate(c.terms)
         ]
         if rows:

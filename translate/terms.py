@@ -17,7 +17,8 @@ from translate.serbian import to_script
 
 GLOSSARY_MISS, FORBIDDEN_TERM = "glossary_miss", "forbidden_term"
 GLOSSARY_UNDECIDED, GLOSSARY_RECOVERED = "glossary_undecided", "glossary_recovered"
-TERM_FLAGS = (GLOSSARY_MISS, FORBIDDEN_TERM, GLOSSARY_UNDECIDED, GLOSSARY_RECOVERED)
+TERM_SPELLING = "term_spelling"  # a term typed without its diacritics (Kosoves, Prishtine): a spelling to fix
+TERM_FLAGS = (GLOSSARY_MISS, FORBIDDEN_TERM, GLOSSARY_UNDECIDED, GLOSSARY_RECOVERED, TERM_SPELLING)
 
 
 @dataclass
@@ -30,14 +31,24 @@ class TermResult:
         return asdict(self.report)
 
 
+def _latin(text: str) -> bool:
+    return re.search(r"[A-Za-z]", text) is not None
+
+
 def keep_latin(concepts: list[Concept]) -> set[str]:
-    """Names Serbian Cyrillic output keeps in Latin letters: the kept terms and their forms, and any
-    Serbian Cyrillic term the glossary writes in Latin letters."""
+    """Names Serbian Cyrillic output keeps in Latin letters: every Serbian Cyrillic term the glossary
+    writes in Latin letters (the house spelling KFOR, with its forms), and the kept term of a ``keep``
+    concept that has no Serbian Cyrillic term; with the Serbian Latin forms of those names (KFOR-a),
+    whose ending the converter puts into Cyrillic."""
     kept: set[str] = set()
     for concept in concepts:
-        for term in concept.terms:
-            if concept.kind == "keep" or (term.lang == "sr-Cyrl" and re.search(r"[A-Za-z]", term.text)):
-                kept.update(term.surface_forms())
+        cyrillic = concept.terms_in("sr-Cyrl")
+        latin = [t for t in cyrillic if _latin(t.text)]
+        if concept.kind == "keep" and not cyrillic:
+            latin = [t for t in concept.terms if t.status == "preferred"]
+        for term in latin:
+            kept.update(term.surface_forms())
+            kept.update(f for t in concept.terms_in("sr-Latn") if t.text == term.text for f in t.surface_forms())
     return kept
 
 
@@ -77,7 +88,7 @@ class TermStep:
                 retry.append(sentence)
         if retry and retranslate:
             for sentence, plain in zip(retry, retranslate(retry), strict=True):
-                text = self.script(plain.text)
+                text = self.script(self.enforcer.house(plain.text))
                 report = self.enforcer.check(sentence, text)
                 first = results[sentence]
                 if not report.missing:
@@ -92,6 +103,8 @@ class TermStep:
                 result.flags.append(FORBIDDEN_TERM)
             if report.undecided:
                 result.flags.append(GLOSSARY_UNDECIDED)
+            if report.misspelt:
+                result.flags.append(TERM_SPELLING)
         return results
 
 

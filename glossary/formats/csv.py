@@ -19,8 +19,9 @@ One column per language (``csv``)::
   position alone would say otherwise).
 * Braces after a term hold ``tag=value`` pairs separated by ``;``: inflected forms with the tags of
   ``glossary.model.FORM_TAGS`` (``Prishtinë {def=Prishtina; gen=Prishtinës}``), ``case=insensitive``
-  for a term matched regardless of case (terms are case-sensitive by default), and ``note=...`` for a
-  note on the term.
+  for a term matched regardless of case (terms are case-sensitive by default), ``note=...`` for a
+  note on the term, and ``spoken=...`` for how a Turkish reader says a term not read as spelled
+  (``Biden {spoken=baydın}``: Biden'ın).
 * A backslash makes the next character literal: ``\|``, ``\{``, ``\}``, ``\;``, ``\=``, ``\\``, a
   leading ``\!``/``\~``/``\?``/``\*``, and ``\ `` for a space kept at either end of a value. The
   writer escapes exactly these, so any text survives ``load(dump(...))``.
@@ -152,13 +153,15 @@ def parse_cell(cell: str, lang: str) -> list[Term]:
                 term.case_sensitive = value.lower() == "sensitive"
             elif key == "note":
                 term.note = value
+            elif key == "spoken":
+                term.spoken = value
             elif key in FORM_TAGS:
                 if key in term.forms:
                     raise ValueError(f"form {key!r} given twice for {lang} term {text!r}")
                 term.forms[key] = value
             else:
                 raise ValueError(f"unknown tag {key!r} on {lang} term {text!r} (expected a form tag: "
-                                 f"{', '.join(FORM_TAGS)}; or case, note)")
+                                 f"{', '.join(FORM_TAGS)}; or case, note, spoken)")
         terms.append(term)
     return terms
 
@@ -173,6 +176,8 @@ def format_term(term: Term, implicit: str) -> str:
         attrs.append("case=insensitive")
     if term.note:
         attrs.append(f"note={escape(term.note)}")
+    if term.spoken:
+        attrs.append(f"spoken={escape(term.spoken)}")
     return mark + text + (" {" + "; ".join(attrs) + "}" if attrs else "")
 
 

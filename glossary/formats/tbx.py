@@ -14,8 +14,9 @@ Reading is namespace-agnostic and tells the version from the root element (``<ma
   the section names no preferred term, otherwise admitted.
 * dragoman's own data, which other tools ignore: ``<descrip type="x-dragoman-kind">keep</descrip>``
   on the entry (missing: translate), ``<termNote type="x-dragoman-forms">gen=Prishtinës;
-  loc=Prishtinë</termNote>`` (same escaping as the CSV braces) and ``<termNote
-  type="x-dragoman-case">insensitive</termNote>`` in the term group. ``<descrip type="subjectField">``
+  loc=Prishtinë</termNote>`` (same escaping as the CSV braces), ``<termNote
+  type="x-dragoman-case">insensitive</termNote>`` and ``<termNote type="x-dragoman-spoken">baydın</termNote>``
+  (how a Turkish reader says the term) in the term group. ``<descrip type="subjectField">``
   is the subject; ``<note>`` on the entry or the term group is the note (several are joined by
   newlines).
 * The entry's ``id`` attribute is the concept id; without one, the slug of its first preferred term.
@@ -109,6 +110,8 @@ def _term(group: etree._Element, raw_lang: str, section: etree._Element) -> tupl
             if value.lower() not in ("insensitive", "sensitive"):
                 raise FormatError(f"{_where(el)}: x-dragoman-case is {value!r} (expected insensitive or sensitive)")
             term.case_sensitive = value.lower() == "sensitive"
+        elif kind == "x-dragoman-spoken":
+            term.spoken = value
     term.note = "\n".join(notes)
     return term, given
 
@@ -216,6 +219,8 @@ def dump(concepts: list[Concept], *, version: int) -> bytes:
                         sub(group, "termNote", format_forms(term.forms), type="x-dragoman-forms")
                     if not term.case_sensitive:
                         sub(group, "termNote", "insensitive", type="x-dragoman-case")
+                    if term.spoken:
+                        sub(group, "termNote", term.spoken, type="x-dragoman-spoken")
                     if term.note:
                         sub(group, "note", term.note)
     except ValueError as err:  # text XML cannot hold, e.g. control characters

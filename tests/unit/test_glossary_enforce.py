@@ -144,3 +144,128 @@ def test_store_versions_and_atomic_import(tmp_path):
         store.add(Concept("peja", "translate", [Term("en", "Peć")]))
     assert store.remove("peja") == 3
     assert store.import_concepts(SEED[:2], replace=True) == 4 and len(store.concepts()) == 2
+
+
+# --- house spellings on output -------------------------------------------------------------------------------
+@pytest.mark.parametrize("source,target,model,expected", [
+    # the model names the kept names as the Serbian press does: the house spelling goes back, in the same case
+    ("KFOR troops met NATO officials in Pristina.", "sr-Latn",
+     "Vojnici Kfora sreli su se sa zvaničnicima NATO-a u Pristini.",
+     "Vojnici KFOR-a sreli su se sa zvaničnicima NATO-a u Prištini."),
+    ("KFOR troops met NATO officials in Pristina.", "sr-Cyrl",
+     "Војници Кфора срели су се са званичницима НАТО-а у Приштини.",
+     "Војници KFOR-а срели су се са званичницима NATO-а у Приштини."),
+    ("EULEX handed the case to UNMIK.", "sr-Latn", "Euleks je predmet predao Unmiku.",
+     "EULEX je predmet predao UNMIK-u."),
+    ("EULEX handed the case to UNMIK.", "sr-Cyrl", "Еулекс је предмет предао УНМИК-у.",
+     "EULEX је предмет предао UNMIK-у."),
+    # the model inflected the house spelling itself: its case is kept (English says none)
+    ("The mayor of Pristina spoke.", "sr-Latn", "Gradonačelnik Prištine je govorio.",
+     "Gradonačelnik Prištine je govorio."),
+    ("The mayor of Pristina spoke.", "sq", "Kryetari i Prishtines foli.", "Kryetari i Prishtinës foli."),
+    ("Officials left Pristina for Belgrade.", "tr", "Yetkililer Pristine'dan Belgrad'e gitti.",
+     "Yetkililer Priştine'den Belgrad'a gitti."),
+])
+def test_restore_writes_the_house_spelling(source, target, model, expected):
+    enforcer = Enforcer(SEED, "en", target)
+    protected = enforcer.protect(source)
+    text, problems = enforcer.restore(protected, model)
+    assert (text, problems) == (expected, [])
+    report = enforcer.check(source, text)
+    assert report.missing == [] and report.misspelt == []
+
+
+def test_a_house_spelling_in_cyrillic_letters_is_the_glossarys_choice():
+    """A newsroom that writes НАТО in Cyrillic says so with its sr-Cyrl preferred term: no code changes."""
+    nato = Concept("nato", "keep", [
+        Term("en", "NATO"),
+        Term("sr-Latn", "NATO", forms={"gen": "NATO-a", "dat": "NATO-u", "ins": "NATO-om"}),
+        Term("sr-Cyrl", "НАТО", forms={"gen": "НАТО-а", "dat": "НАТО-у", "ins": "НАТО-ом"}),
+        Term("sr-Cyrl", "NATO", "admitted", forms={"gen": "NATO-а"})])
+    enforcer = Enforcer([nato], "en", "sr-Cyrl")
+    protected = enforcer.protect("NATO ministers met.")
+    assert protected.text == "НАТО ministers met."
+    text, problems = enforcer.restore(protected, "Министри NATO-a су се састали.")
+    assert (text, problems) == ("Министри НАТО-а су се састали.", [])
+    assert enforcer.check("NATO ministers met.", text).found == ["nato"]
+    assert enforcer.check("NATO ministers met.", "Министри NATO-а су се састали.").missing == ["nato"]
+
+
+def test_house_rewrites_a_whole_output():
+    enforcer = Enforcer(SEED, "en", "sr-Latn")
+    assert enforcer.house("Kfor i Euleks u Pristini, KFOR-a i NATO-u.") == "KFOR i EULEX u Prištini, KFOR-a i NATO-u."
+    assert Enforcer(SEED, "en", "sq").house("Protesta ne Prishtine.") == "Protesta ne Prishtinë."
+    assert Enforcer(SEED, "en", "tr").house("Sirbistan'in ve Turkiye'nin") == "Sırbistan'ın ve Türkiye'nin"
+
+
+@pytest.mark.parametrize("source,lang,target,expected", [
+    ("Vojnici Kfora patroliraju kod Jarinja.", "sr-Latn", "sr-Cyrl", "Vojnici KFOR-а patroliraju kod Јариња."),
+    ("Командант Кфора и генерал НАТО-а.", "sr-Cyrl", "sr-Latn", "Командант KFOR-a и генерал NATO-a."),
+    ("Komandant Kfor-a je rekao.", "sr-Latn", "en", "Komandant KFOR je rekao."),
+    ("Vojnici KFOR-a i Unmik.", "sr-Latn", "sq", "Vojnici KFOR-it i UNMIK."),
+    ("Kfor'un askerleri Priştine'de.", "tr", "sr-Latn", "Kfor'un askerleri Prištini."),
+])
+def test_press_spellings_in_the_source_are_protected(source, lang, target, expected):
+    assert Enforcer(SEED, lang, target).protect(source).text == expected
+
+
+# --- spellings to fix ----------------------------------------------------------------------------------------
+def test_source_typed_without_diacritics_is_reported():
+    report = Enforcer(SEED, "sq", "en").check("Qeveria e Kosoves dhe komuna e Prishtines.", "Kosovo and Pristina.")
+    assert report.misspelt == ["Kosoves→Kosovës", "Prishtines→Prishtinës"]
+    assert report.found == ["kosovo", "pristina"] and report.ok
+
+
+def test_target_typed_without_diacritics_is_not_accepted():
+    report = Enforcer(SEED, "en", "sr-Latn").check("Talks in Pristina.", "Razgovori u Pristini.")
+    assert report.missing == ["pristina"] and report.misspelt == ["Pristini→Prištini"]
+
+
+def test_pipeline_flags_a_spelling_to_fix():
+    draft = translate_article("Qeveria e Kosoves u mblodh. Kosova ka qeveri.", Direction("sq", "en"),
+                              IdentityEngine(), "text", glossary=SEED)
+    assert "term_spelling" in draft.segments[0].flags
+    assert draft.segments[0].terms["misspelt"] == ["Kosoves→Kosovës"]
+    assert "term_spelling" not in draft.segments[1].flags
+
+
+def test_pipeline_writes_the_house_spelling_in_serbian_cyrillic():
+    draft = translate_article("Komandant Kfora posetio je Zvecan.", Direction("sr-Latn", "sr-Cyrl"),
+                              IdentityEngine(), "text", glossary=SEED)
+    assert draft.render() == "Командант KFOR-а посетио је Звечан.\n"
+    assert draft.term_accuracy == 1.0 and draft.segments[0].terms["misspelt"] == ["Zvecan→Zvečan"]
+
+
+# --- Turkish endings: the press table, and the glossary over it ----------------------------------------------
+def _names(*terms: Term) -> list[Concept]:
+    return [Concept(t.text.lower(), "translate", [Term("en", t.text), t]) for t in terms]
+
+
+@pytest.mark.parametrize("term,model,expected", [
+    (Term("tr", "Biden"), "Biden'in açıklaması", "Biden'ın açıklaması"),           # the press table
+    (Term("tr", "CNN"), "CNN'nin haberine göre", "CNN'in haberine göre"),
+    (Term("tr", "Starmer", spoken="starmır"), "Starmer'in ziyareti", "Starmer'ın ziyareti"),  # the glossary
+    (Term("tr", "Trump", spoken="trump"), "Trump'ın sözleri", "Trump'un sözleri"),  # the glossary over the table
+])
+def test_turkish_endings_follow_the_spoken_name(term, model, expected):
+    enforcer = Enforcer(_names(term), "en", "tr")
+    protected = enforcer.protect(f"{term.text} spoke.")
+    assert enforcer.restore(protected, model) == (expected, [])
+
+
+def test_turkish_target_form_uses_the_spoken_name():
+    concepts = [Concept("george", "translate", [Term("sr-Latn", "Džordž", forms={"loc": "Džordžu"}),
+                                               Term("tr", "George")])]
+    slot = Enforcer(concepts, "sr-Latn", "tr").protect("O Džordžu se priča.").slots[0]
+    assert slot.form == "George'da"
+
+
+def test_keep_latin_follows_the_serbian_cyrillic_house_spelling():
+    from translate.terms import keep_latin
+
+    kept = keep_latin(SEED)
+    assert {"KFOR", "KFOR-a", "KFOR-а", "NATO-om", "EULEX", "UNMIK-u"} <= kept
+    assert not {"Kfor", "Kfora", "Euleks", "Unmik", "Кфор", "НАТО"} & kept  # the press's spellings are converted
+    cyrillic_house = [Concept("nato", "keep", [Term("en", "NATO"), Term("sr-Cyrl", "НАТО")])]
+    assert keep_latin(cyrillic_house) == set()
+    assert keep_latin([Concept("osce", "keep", [Term("en", "OSCE")])]) == {"OSCE"}

@@ -168,7 +168,8 @@ def concept_st(draw, index: int) -> Concept:
             status = draw(st.sampled_from(statuses))
             preferred_used |= status == "preferred"
             forms = draw(st.dictionaries(st.sampled_from(FORM_TAGS), text_st, max_size=3))
-            terms.append(Term(lang, draw(text_st), status, forms, draw(st.booleans()), draw(note_st)))
+            spoken = draw(st.sampled_from(("", "", "baydın", "si-en-en", "los ancelıs", "o'brayın")))
+            terms.append(Term(lang, draw(text_st), status, forms, draw(st.booleans()), draw(note_st), spoken))
     if not terms:
         terms.append(Term(draw(st.sampled_from(LANGUAGES)), draw(text_st)))
     concept_id = f"c{index}-" + draw(st.text(alphabet="abcxyz-0123456789", max_size=8))
@@ -522,3 +523,37 @@ def test_format_error_is_a_glossary_error_and_suffix_is_checked(tmp_path):
         dump(newsroom_glossary(), "json")
     with pytest.raises(FormatError, match="csv-pair needs two different languages"):
         dump(newsroom_glossary(), "csv-pair")
+
+
+# --- how a Turkish reader says a term ------------------------------------------------------------------
+
+def test_spoken_in_a_csv_cell_and_in_tbx():
+    data = "id,en,tr\nbiden,Biden,Biden {spoken=baydın; note=ABD Başkanı}\ncnn,CNN,CNN {spoken=si-en-en}\n".encode()
+    concepts = load(data, "csv")
+    assert [(t.text, t.spoken) for c in concepts for t in c.terms] == [
+        ("Biden", ""), ("Biden", "baydın"), ("CNN", ""), ("CNN", "si-en-en")]
+    assert b"spoken=bayd\xc4\xb1n" in dump(concepts, "csv")
+    assert b'<termNote type="x-dragoman-spoken">si-en-en</termNote>' in dump(concepts, "tbx3")
+    for fmt in ("csv", "tbx2", "tbx3"):
+        assert load(dump(concepts, fmt), "tbx" if fmt.startswith("tbx") else "csv") == concepts
+
+
+@pytest.mark.parametrize("spoken", ["bayd1n", "-corc", "si--en", "co  rc", "a.b"])
+def test_a_spoken_reading_is_letters(spoken):
+    with pytest.raises(FormatError, match="spoken="):
+        load(f"en,tr\nBiden,Biden {{spoken={spoken}}}\n".encode(), "csv")
+    with pytest.raises(GlossaryError, match="spoken="):
+        validate([Concept("b", "translate", [Term("tr", "Biden", spoken=spoken)])])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tbx2", "tbx3"])
+def test_the_seeds_house_spellings_and_press_variants_survive_export_and_import(fmt):
+    from glossary.seed import load_seed
+
+    seed = load_seed()
+    back = {c.id: c for c in load(dump(seed, fmt), "tbx" if fmt.startswith("tbx") else "csv")}
+    assert back == {c.id: c for c in canonical(seed)}
+    kfor = back["kfor"]
+    assert [(t.text, t.status) for t in kfor.terms_in("sr-Cyrl")] == [
+        ("KFOR", "preferred"), ("КФОР", "admitted"), ("Кфор", "admitted")]
+    assert kfor.terms_in("sr-Cyrl")[2].forms["gen"] == "Кфора"

@@ -292,3 +292,15 @@ def test_merging_the_same_file_twice_changes_nothing_the_second_time(glossary, i
     once = apply(glossary, first)
     again = plan(once, incoming)
     assert (again.added, again.changed) == ([], [])
+
+
+def test_spoken_readings_join_and_conflict():
+    current = [c("biden", Term("en", "Biden"), Term("tr", "Biden")), c("cnn", Term("tr", "CNN", spoken="si-en-en"))]
+    incoming = [c("biden", Term("tr", "Biden", spoken="baydın")), c("cnn", Term("tr", "CNN", spoken="ce-ne-ne"))]
+    result = plan(current, incoming)
+    merged = by_id(apply(current, result))
+    assert merged["biden"].terms[1].spoken == "baydın"          # a reading the glossary lacked is added
+    assert merged["cnn"].terms[0].spoken == "si-en-en"          # a different one is a conflict
+    assert [(k.field, k.current, k.file) for k in result.conflicts] == [("spoken", "si-en-en", "ce-ne-ne")]
+    assert by_id(apply(current, plan(current, incoming, True)))["cnn"].terms[0].spoken == "ce-ne-ne"
+    assert plan(current, [c("cnn", Term("tr", "CNN"))]).conflicts == []  # a file without one changes nothing

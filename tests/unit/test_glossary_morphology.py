@@ -11,6 +11,7 @@ from glossary.morphology import (
     BASE,
     TR_TAGS,
     choose_form,
+    hyphen_case,
     map_tag,
     split_tr,
     tag_of,
@@ -501,3 +502,44 @@ def test_map_tag_unknown_language():
 def test_transfer_pipeline(word, source, target, expected):
     tag = map_tag(tag_of(word, source), source.lang, target.lang)
     assert choose_form(target, tag) == expected
+
+
+# --- names not read as spelled: the press reading wins over the letter rule ----------------------------
+@pytest.mark.parametrize(("stem", "tag", "press", "letters", "by_the_letters"), [
+    ("George", "gen", "George'un", "george", "George'nin"),
+    ("Biden", "gen", "Biden'ın", "biden", "Biden'in"),
+    ("CNN", "gen", "CNN'in", "ce-ne-ne", "CNN'nin"),
+    ("CNN", "dat", "CNN'e", "ce-ne-ne", "CNN'ye"),
+    ("Bruxelles", "loc", "Bruxelles'de", "brukselles", "Bruxelles'te"),
+    ("Trump", "gen", "Trump'ın", "trump", "Trump'un"),
+    ("FBI", "dat", "FBI'a", "fe-be-ı", "FBI'ya"),
+    ("Google", "gen", "Google'ın", "google", "Google'nin"),
+    ("Los Angeles", "loc", "Los Angeles'ta", "angeles", "Los Angeles'te"),
+    ("Joe Biden", "abl", "Joe Biden'dan", "biden", "Joe Biden'den"),
+])
+def test_press_reading_of_foreign_names(stem, tag, press, letters, by_the_letters):
+    """The table's reading gives the press form; the letter rule (what tr_spoken gave before) would not."""
+    assert tr_attach(stem, tag) == press
+    assert tr_attach(stem, tag, spoken=letters) == by_the_letters
+
+
+def test_press_readings_in_any_case_and_in_turkish_text():
+    assert tr_spoken("GEORGE") == tr_spoken("george") == "corc"
+    assert tr_spoken("ABD Başkanı Joe Biden") == "baydın"
+    assert tr_reinflect("Ankara'nın", "Biden") == "Biden'ın"
+    assert tr_reinflect("Priştine'de", "Bruxelles") == "Bruxelles'de"
+
+
+def test_a_terms_spoken_reading_overrides_the_table():
+    assert choose_form(Term("tr", "Biden"), "gen") == ("Biden'ın", True)
+    assert choose_form(Term("tr", "Biden", spoken="biden"), "gen") == ("Biden'in", True)
+    assert choose_form(Term("tr", "Starmer", spoken="starmır"), "dat") == ("Starmer'a", True)
+
+
+@pytest.mark.parametrize(("ending", "lang", "tag"), [
+    ("a", "sr-Latn", "gen"), ("u", "sr-Latn", "dat|loc"), ("om", "sr-Latn", "ins"), ("ом", "sr-Cyrl", "ins"),
+    ("у", "sr-Cyrl", "dat|loc"), ("së", "sq", "def.gen"), ("ja", "sq", "def"), ("në", "sq", "def.acc"),
+    ("ov", "sr-Latn", None), ("de", "tr", None), ("s", "en", None),
+])
+def test_hyphen_case(ending, lang, tag):
+    assert hyphen_case(ending, lang) == tag

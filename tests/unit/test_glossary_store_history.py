@@ -178,3 +178,36 @@ def test_values_the_database_cannot_hold_are_refused_whole(store):
     assert store.version() == 0
     loaded = load(f"en,sq\n{'Kosovo Security Force ' * 10}Command,FSK\n".encode())
     assert len(loaded[0].id) <= 100 and loaded[0].id.startswith("kosovo-security-force")  # ids made from terms are cut
+
+
+def test_spoken_readings_are_stored_diffed_and_restored(store):
+    store.merge([Concept("biden", "translate", [Term("en", "Biden"), Term("tr", "Biden")])], who="alice")
+    plan, version = store.merge([Concept("biden", "translate", [Term("tr", "Biden", spoken="baydın")])], who="bob")
+    assert [(k.field, k.before, k.after) for k in plan.changed[0].changes] == [("spoken", "", "baydın")]
+    assert store.get("biden").terms[1].spoken == "baydın"
+    assert store.concepts(version)[0].terms[1].spoken == "baydın"  # the snapshot too
+    assert [(k.field, k.before, k.after) for k in store.diff(1, 2).changed[0].changes] == [("spoken", "", "baydın")]
+    store.rollback(1, who="carol")
+    assert store.get("biden").terms[1].spoken == ""
+
+
+def test_a_database_from_before_spoken_readings_is_migrated(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "g0003")
+        conn.execute(sa.text("INSERT INTO glossary_concepts (id, kind, note, subject) VALUES ('cnn', 'keep', '', '')"))
+        conn.execute(sa.text("INSERT INTO glossary_terms (concept_id, position, lang, text, status, case_sensitive, "
+                             "forms, note) VALUES ('cnn', 0, 'en', 'CNN', 'preferred', 1, '{}', '')"))
+    store = GlossaryStore(url)
+    assert store.get("cnn") == Concept("cnn", "keep", [Term("en", "CNN")])
+    store.merge([Concept("cnn", "keep", [Term("en", "CNN", spoken="si-en-en")])], who="alice")
+    assert store.get("cnn").terms[0].spoken == "si-en-en"
+    with engine.begin() as conn:  # and back: the column goes, the term stays
+        config.attributes["connection"] = conn
+        command.downgrade(config, "g0003")
+        assert "spoken" not in {c["name"] for c in sa.inspect(conn).get_columns("glossary_terms")}
+        assert conn.execute(sa.text("SELECT text FROM glossary_terms")).scalars().all() == ["CNN"]
