@@ -183,16 +183,18 @@ class _Context:
 def _convert_word(word: str, context: _Context, rules: _Rules) -> str:
     """``word`` in Cyrillic as far as it is Serbian. Its parts between hyphens are judged apart (KFOR-a: KFOR stays,
     the ending is converted); next to a foreign name, a part that starts with a capital stays too (Wi-Fi,
-    Rolls-Royce), and one in lower case is converted (EULEX-u, iPhone-uređaj)."""
+    Rolls-Royce), and one in lower case is converted (EULEX-u, iPhone-uređaj). A word kept whole (``keep`` has
+    "KFOR-a", "Wi-Fi", "e-mail") keeps every part but a case ending after capitals (KFOR-а)."""
     if word in rules.spellings:
         return rules.spellings[word]
-    if word in rules.keep and word not in rules.convert:
-        return word
     if "-" not in word:
-        verdict = _judge(word, context, rules)
-        return _word_to_cyrillic(word) if verdict == _CONVERT else word
+        return _word_to_cyrillic(word) if _judge(word, context, rules) == _CONVERT else word
     parts = word.split("-")
-    judged = [_judge(part, context, rules) for part in parts]
+    if word in rules.keep and word not in rules.convert:  # kept whole (Wi-Fi), but for a case ending (KFOR-a)
+        judged = [_judge(part, context, rules) if i and part.islower() and parts[i - 1] != parts[i - 1].lower()
+                  else _LATIN for i, part in enumerate(parts)]
+    else:
+        judged = [_judge(part, context, rules) for part in parts]
     foreign = _FOREIGN_NAME in judged
     out = []
     for part, verdict in zip(parts, judged, strict=True):

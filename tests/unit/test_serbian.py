@@ -335,6 +335,15 @@ def test_convert_and_spellings():
     assert to_script(text, "sr-Latn", spellings={"KFOR": "Кфор"}) == text
 
 
+def test_kept_forms_take_a_cyrillic_ending():
+    """A glossary keeps its kept terms' forms in every language (KFOR-a, NATO-om): a Serbian case ending on them is
+    converted all the same; a word kept whole keeps its other parts."""
+    keep = {"KFOR-a", "NATO-om", "UNMIK-ut", "Wi-Fi", "e-mail", "Hewlett-Packard"}
+    assert to_cyrillic("Vojnici KFOR-a i sa NATO-om", keep=keep) == "Војници KFOR-а и са NATO-ом"
+    assert to_cyrillic("Wi-Fi, e-mail i Hewlett-Packard", keep=keep) == "Wi-Fi, e-mail и Hewlett-Packard"
+    assert mixed_words("Војници KFOR-a", "sr-Cyrl", keep=keep) == ["KFOR-a"]
+
+
 @pytest.mark.parametrize("spellings", [{"New York": "Њујорк"}, {"KFOR": 5}, {"": "Кфор"}, {"KFOR.": "Кфор"}])
 def test_a_spelling_is_one_word(spellings):
     with pytest.raises(ValueError, match="one Latin word"):
