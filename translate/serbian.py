@@ -9,7 +9,8 @@ except where they are two (injekcija, nadživeti, predželudac).
 
 A caller (the glossary step) adds per call: ``keep``, words kept in Latin letters; ``convert``, words converted letter
 by letter even though listed as foreign (a newsroom that writes НАТО); ``spellings``, a house spelling for a Latin
-word (``{"KFOR": "Кфор"}``). They apply in that order, last first: a spelling wins over ``convert`` and ``keep``.
+word (``{"KFOR": "Кфор"}``, or a form: ``{"KFOR-a": "Кфора"}``). A spelling wins over ``convert``, and ``convert``
+over ``keep``: the glossary keeps KFOR in Latin letters everywhere, and a house spelling says how Cyrillic writes it.
 """
 
 from __future__ import annotations
@@ -229,9 +230,9 @@ def _judge(part: str, context: _Context, rules: _Rules) -> str:
 
 def _numeral(part: str, context: _Context) -> bool:
     """Whether ``part``, shaped like a Roman numeral, is one where it stands. A lookalike is a Serbian word in text
-    written in capitals (SRBIJA I KOSOVO, VI STE); one letter is a numeral only if it is I, V or X, and not before a
-    dot and a name, an initial (I. Andrić); a
-    capital I that starts a sentence is the conjunction unless a dot or an ordinal noun follows (I svetski rat)."""
+    written in capitals (SRBIJA I KOSOVO, VI STE); one letter is a numeral only if it is I, V or X, and not an
+    initial before a dot and a name (I. Andrić); a capital I that starts a sentence is the conjunction unless a dot
+    or an ordinal noun follows (I svetski rat)."""
     if context.lenient or (part not in ROMAN_LOOKALIKES and len(part) > 1):
         return True
     if part in ROMAN_LOOKALIKES and (_shouted(context.word(-1)) or _shouted(context.word(1))):

@@ -274,6 +274,19 @@ def test_addresses_and_dotted_names(latin, cyrillic):
     assert to_cyrillic(latin) == cyrillic
 
 
+@pytest.mark.parametrize(("text", "kept"), [
+    ("www. i http:// i ftp://", []),                           # a scheme alone is no address
+    ("a@b.c+d@e.f, x", ["a@b.c+d@e.f"]),                       # a run with @ stays whole
+    ("xwww.a i -kfor.nato.int", ["-kfor.nato.int"]),          # www. inside a run starts no URL
+    ("(https://rts.rs/a-b) i (@RTS_vesti)", ["https://rts.rs/a-b)", "@RTS_vesti"]),
+    ("WWW.RTS.RS i RTS.Rs", ["WWW.RTS.RS"]),
+    ("kfor.nato.int. Sutra", ["kfor.nato.int"]),              # not the sentence's dot
+    ("vesti.beograd.xyz-ov i vesti.rs-om", ["vesti.beograd.xyz", "vesti.rs"]),
+])
+def test_kept_addresses(text, kept):
+    assert translate.serbian._split_addresses(text)[1::2] == kept
+
+
 @given(st.lists(st.sampled_from(["http://", "www.", "@", ".", "+", "-", "a", "Š", "1", "rs", "com", " ", ",", "/",
                                  "'"]), max_size=20).map("".join))
 @settings(max_examples=300)
