@@ -66,7 +66,8 @@ _ADDRESS = re.compile(
     r"(?<![\w@+-])(?:(?P<url>(?:(?:https?|ftp)://|www\.)\S+)|(?P<handle>@\w+(?:\.\w+)*)"
     r"|(?P<dotted>[\w@+-]+(?:\.[\w@+-]+)+))"
 )
-_TOP_LABEL = re.compile(r"(?:[a-z]{2,63}|(?P<caps>[A-Z]{2,63}))(?:-[a-zčćžšđ]+)?\Z")  # a case ending may follow
+# A case ending, in either script, may follow the top label: rts.rs-u, rts.rs-у.
+_TOP_LABEL = re.compile(r"(?:[a-z]{2,63}|(?P<caps>[A-Z]{2,63}))(?:-[a-zčćžšđ\u0430-\u045f]+)?\Z")
 _LABEL = re.compile(r"[\w-]+\Z")
 
 _LATIN, _FOREIGN_NAME, _CONVERT = "latin", "foreign", "convert"
@@ -245,13 +246,15 @@ def _numeral(part: str, context: _Context) -> bool:
     if gap.startswith(".") and not gap[1:].strip() and following[:1].isupper():
         return False
     if part in ROMAN_LOOKALIKES and context.starts_sentence():
-        return gap.startswith(".") or following.lower() in ORDINAL_NOUNS
+        return gap.startswith(".") or to_latin(following).lower() in ORDINAL_NOUNS
     return True
 
 
 def _shouted(word: str) -> bool:
-    """A word of two letters or more written in capitals that is not a Roman numeral."""
-    return sum(c.isalpha() for c in word) >= 2 and word.isupper() and not _ROMAN.match(word)
+    """A word of two letters or more written in capitals that is not a Roman numeral, judged in Latin letters so that
+    the text converted reads the same (ВИ is VI, a lookalike; Џ is Dž, not capitals)."""
+    latin = to_latin(word)
+    return sum(c.isalpha() for c in latin) >= 2 and latin.isupper() and not _ROMAN.match(latin)
 
 
 def _word_to_cyrillic(word: str) -> str:

@@ -324,6 +324,20 @@ def test_two_letter_digraphs(latin, cyrillic):
     assert to_latin(cyrillic) == latin
 
 
+_TRICKY = ["I", "VI", "MI", "II", "V", "D", "KiM", "BiH", "RTS", "KFOR", "EULEX", "Wi", "Fi", "iPhone", "O'Brien",
+           "Hoxha", "Kurti", "svetski", "ministar", "SRBIJA", "predželudac", "injekcija", "odžak", "rts.rs", "p.n.e",
+           "a@b.rs", "www.x.y", "Andrić", "Pije", "Dž", "LJ", "KFOR-a", "McDonald's", "vek", "CD", "rts.rs-u"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_TRICKY), st.sampled_from([" ", "-", ". ", ", ", ".", "\n"])), max_size=10)
+       .map(lambda pairs: "".join(word + sep for word, sep in pairs)))
+@settings(max_examples=400)
+def test_converted_text_passes_the_check_and_converts_to_itself(text):
+    cyrillic = to_cyrillic(text)
+    assert mixed_words(cyrillic, "sr-Cyrl") == []
+    assert to_cyrillic(cyrillic) == cyrillic
+
+
 @pytest.mark.parametrize("text", [
     "Delegacija BiH i predstavnici KiM razgovarali su o II fazi, prema RTS-u.",
     "Papa Pije VI, vojnici KFOR-a i EULEX-u upućeno pismo na kfor.nato.int.",
