@@ -13,6 +13,10 @@ which stays flat when their work is linear. The shapes are one long token or run
 - hyphenated parts: "KFOR-Beograd’KFOR-..." (one word of many parts); hyphens: "a----b"; spaces: "a    b",
 - at signs: "Beograd@Beograd@..."; addresses and commas / pluses: "ime.prezime@kfor.int,ime.prezime@..." (+),
 - URLs: "http://rts.rs/a http://..." (many tokens); long URL: "https://rts.rs/aaaa...",
+- dotted labels: "a.a.a....rs" (one domain name of many labels); handles: "@a.@a.@a....",
+- Roman numerals and initials: "I. I VI Pije VI faza I. Andrić SRBIJA I ..." (each read by its context),
+- one letter and a long gap: "I      ...svetski"; acronyms and endings: "KiM-u BiH-a RTS-om EULEX-u ...",
+- foreign parts: "Wi-Fi-Wi-Fi-..." (one word); apostrophes: "O'Brien’s-a-O'Brien’s-a-..." (one word),
 - Cyrillic word: "ЉубавЉубав..."; capital digraphs: "ЉЊЏ-Љ.ЉЊЏ-Љ....",
 - news: the Latin test corpus, and news in Cyrillic: the Cyrillic one, repeated (ordinary text, for comparison).
 

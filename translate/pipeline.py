@@ -137,7 +137,8 @@ class Run:
                     result = Translation(to_script(result.text, direction.target), result.score,
                                          result.truncated, result.parts)
             seg.target, seg.score = result.text, result.score
-            seg.flags = qa.check(seg.source, result, direction.source, direction.target)
+            seg.flags = qa.check(seg.source, result, direction.source, direction.target,
+                                 self.terms.keep if self.terms else ())
             if self.terms:
                 seg.flags += term_result.flags
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from common.languages import base
@@ -53,7 +54,10 @@ def _repeats(text: str) -> bool:
     return False
 
 
-def check(source: str, translation: Translation, source_lang: str, target_lang: str) -> list[str]:
+def check(source: str, translation: Translation, source_lang: str, target_lang: str,
+          keep: Iterable[str] = ()) -> list[str]:
+    """The flags of one segment. ``script_mix`` in Serbian is translate.serbian.mixed_words: Cyrillic in Latin, or
+    in Cyrillic a Latin word other than kept names (``keep``: the glossary's), addresses and Roman numerals."""
     target = translation.text
     flags: list[str] = []
     if not target.strip():
@@ -69,7 +73,7 @@ def check(source: str, translation: Translation, source_lang: str, target_lang: 
     if _repeats(target) and not _repeats(source):
         flags.append(REPEATED)
     if target_lang.startswith("sr-"):
-        if mixed_words(target, target_lang):
+        if mixed_words(target, target_lang, keep):
             flags.append(SCRIPT_MIX)
     elif _CYRILLIC.search(target):
         flags.append(SCRIPT_MIX)

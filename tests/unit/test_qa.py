@@ -60,3 +60,49 @@ def test_script_mix_in_serbian():
 
 def test_length_ratio():
     assert qa.LENGTH_RATIO in flags("The dialogue between Belgrade and Pristina resumed.", "Diyalog.")
+
+
+@pytest.mark.parametrize(("target", "tgt"), [
+    ("Извештај RTS о нападу код Бањске.", "sr-Cyrl"),            # a Serbian acronym left in Latin
+    ("Делегација са KiM стигла је у Београд.", "sr-Cyrl"),
+    ("Портпарол EULEX-u није одговорио.", "sr-Cyrl"),           # a Latin case ending on a kept acronym
+    ("Премијер Kurti састао се са Хашимом Тачијем.", "sr-Cyrl"),  # a name Serbian writes in Cyrillic
+    ("Izveštaj РТС o napadu kod Banjske.", "sr-Latn"),          # and the other way round
+    ("Delegacija sa КиМ stigla je u Beograd.", "sr-Latn"),
+    ("Bisedimet rifilluan në Бриsel.", "sq"),
+    ("Müzakereler Брисел'de yeniden başladı.", "tr"),
+])
+def test_script_mix_flags_a_word_in_the_wrong_script(target, tgt):
+    assert qa.SCRIPT_MIX in flags("The talks resumed in Brussels today.", target, tgt=tgt)
+
+
+@pytest.mark.parametrize("target", [
+    "Портпарол EULEX-у и команда KFOR-а саопштили су да је NATO спреман.",
+    "II светски рат, папа Пије VI и фаза I пројекта.",
+    "Саопштење је на kfor.nato.int и www.rts.rs, пошта info@kossev.info.",
+    "Министар Hoxha и председник Erdoğan састали су се у McDonald's-у.",
+    "И министар је стигао у Призрен.",
+])
+def test_script_mix_leaves_kept_latin_alone(target):
+    assert qa.SCRIPT_MIX not in flags("The minister arrived in Prizren today.", target, tgt="sr-Cyrl")
+
+
+def test_script_mix_takes_the_glossarys_kept_names():
+    target = "Командант Marco Bellandi посетио је Дечане."
+    assert qa.SCRIPT_MIX in flags("Commander Marco Bellandi visited Decani.", target, tgt="sr-Cyrl")
+    assert qa.SCRIPT_MIX not in qa.check("Commander Marco Bellandi visited Decani.", Translation(target), "en",
+                                         "sr-Cyrl", keep={"Marco", "Bellandi"})
+
+
+def test_a_draft_checks_script_mix_with_its_glossarys_kept_names():
+    from common.languages import Direction
+    from glossary.model import Concept, Term
+    from translate.engine import IdentityEngine
+    from translate.pipeline import translate_article
+
+    glossary = [Concept("bellandi", "keep", [Term("en", "Bellandi")])]
+    text = "Bellandi je posetio Dečane. Marco je posetio Dečane.\n"
+    draft = translate_article(text, Direction("en", "sr-Cyrl"), IdentityEngine(), "text", glossary=glossary)
+    assert [s.target for s in draft.segments] == ["Bellandi је посетио Дечане.", "Марцо је посетио Дечане."]
+    assert [qa.SCRIPT_MIX in s.flags for s in draft.segments] == [False, False]
+    assert flags("Bellandi visited Decani.", draft.segments[0].target, tgt="sr-Cyrl") == [qa.SCRIPT_MIX]  # no glossary
