@@ -29,6 +29,11 @@ _CONFIDENCE_SCALE = MARGIN / math.log(4 / 3)  # a lead of MARGIN is a confidence
 POSSIBLY_HR_BS = "possibly hr/bs"
 
 
+def label(language: str, note: str = "") -> str:
+    """A language as the reader is told it: ``sr-Latn (possibly hr/bs)`` with a note, else the tag."""
+    return f"{language} ({note})" if note else language
+
+
 class DetectionError(ValueError):
     """The language cannot be told with confidence; the caller should be asked for it."""
 
@@ -56,7 +61,7 @@ class Detection(_Pair):
     @property
     def label(self) -> str:
         """The language as the reader is told it: ``sr-Latn (possibly hr/bs)``, or just the tag."""
-        return f"{self.language} ({self.note})" if self.note else self.language
+        return label(self.language, self.note)
 
 
 def scores(text: str) -> dict[str, float]:

@@ -1,8 +1,11 @@
 """Does Serbian Latin text read Croatian or Bosnian? dragoman serves Serbian, not Croatian or Bosnian,
 and their Latin text is close to Serbian's: the detector still says sr-Latn, with a note.
 
-Two tells, each counted against its Serbian counterpart in the text's lower-case words, read folded
-(without diacritics, so "tisuca" is "tisuća"); a word ending in ``-`` below is a beginning of words:
+Two tells, each counted against its Serbian counterpart in the text's lower-case words and the words
+that open its sentences ("Cijene goriva rastu"; not capitalised names within a sentence, such as
+"u Rijeci", nor the ijekavian place names Serbian writes as they are, ``PLACES``, opening one:
+"Rijeka je dobila novi stadion"), read folded (without diacritics, so "tisuca" is "tisuća"); a word
+ending in ``-`` below is a beginning of words:
 - ijekavian forms (*rijeka, vrijeme, mlijeko, gdje, prije*: Croatian, Bosnian, Montenegrin and the
   Serbian of Bosnia) against the ekavian ones of Serbia (*reka, vreme, mleko, gde, pre*);
 - Croatian words (*tisuća, tjedan, sveučilište, izvješće, glede, tijekom*, the Croatian months)
@@ -24,7 +27,7 @@ IJEKAVIAN = """
     mjer- namjer- vjer- povjer- sjever- primjer- predsjedn- sjedn- sjedist- gdje nedjelj- ponedjelj-
     djel- odjel- pjesm- pjev- smjer- zvijezd- htje- vidjet- zivjet- razumjet- zeljezn- prijet- zaprijet-
     prijedl- prijevoz- prijelaz- prijenos- izvjes- ocjen- procjen- rjes- bjez- bjeg- cjel- pobjed-
-    slijed- savjet- vjetr- bezbjedn- sjecanj- ozlijed- srijed-
+    slijed- savjet- vjetr- bezbjedn- sjecanj- ozlijed- srijed- lijecn-
 """
 EKAVIAN = """
     reka reke reku rekom rekama retk- vreme mleko mleka lep lepo lepa lepe lepog lepot- lek leka lekov-
@@ -50,6 +53,9 @@ SERBIAN = """
 """
 
 
+PLACES = ("rijek", "bijelj", "bijelo")  # Rijeka, Bijeljina, Bijelo Polje: beginnings of folded words
+
+
 def _markers(listing: str) -> tuple[frozenset[str], tuple[str, ...]]:
     entries = listing.split()
     return (frozenset(e for e in entries if not e.endswith("-")),
@@ -67,7 +73,9 @@ def _count(folded: list[str], markers: tuple[frozenset[str], tuple[str, ...]]) -
 
 def leaning(text: str) -> bool:
     """Whether a Serbian Latin ``text`` leans Croatian or Bosnian."""
-    folded = [fold(word) for word in words(text).lower]
+    seen = words(text)
+    openers = [fold(word) for word in seen.openers]
+    folded = [fold(word) for word in seen.lower] + [word for word in openers if not word.startswith(PLACES)]
     (ijekavian, ekavian), (croatian, serbian) = ((_count(folded, hr), _count(folded, sr)) for hr, sr in _TELLS)
     croatian += len(_AUGUST.findall(fold(text)))
     return ijekavian > ekavian or croatian > serbian

@@ -4,7 +4,8 @@
   count as the Albanian/Serbian word *u*, nor *E.U.* as *e*.
 - All-capital words (KFOR, NATO, AB) are names that travel between languages unchanged: they say
   nothing. Capitalised words (Bellandi, Gjilan, Banjska, and the first word of a sentence) are often
-  names and say little (``CAPITALISED``); words in lower case say the most.
+  names and say little (``CAPITALISED``); words in lower case say the most. The capitalised word that
+  opens a sentence is kept apart too (``openers``): it is a common word more often than a name.
 - Folding lowers a word and takes its diacritics off (č ć → c, š → s, ë → e, ı → i, đ → dj), so that
   text typed without them is read like text typed with them; the letters themselves are counted
   apart (``letters``).
@@ -20,6 +21,7 @@ CAPITALISED = 0.3   # the weight of a capitalised word's n-grams; a word in lowe
 _DOTTED = re.compile(r"(?<![^\W\d_])[^\W\d_](?:\.[^\W\d_])+\.?(?![^\W\d_])")
 _ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+")
 _TOKEN = re.compile(r"[^\W\d_]+")
+_OPENER = re.compile(r"(?:^|[.!?]\s+)[\"'“„«(\s]*([^\W\d_]+)")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 _LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")
@@ -35,6 +37,7 @@ class Words:
     latin: int                          # letters in Latin script
     weighted: tuple[tuple[str, float], ...]  # each Latin word, folded, with its weight
     lower: tuple[str, ...]              # the Latin words that do not start with a capital, as written
+    openers: tuple[str, ...]            # the capitalised words that open a sentence, as written
 
 
 def clean(text: str) -> str:
@@ -60,5 +63,7 @@ def words(text: str) -> Words:
         else:
             weighted.append((fold(token), 1.0))
             lower.append(token)
+    openers = tuple(w for w in _OPENER.findall(sample) if w[0].isupper() and _LATIN_WORD.fullmatch(w)
+                    and not (len(w) > 1 and w.isupper()))
     return Words(len(tokens), len(_CYRILLIC.findall(sample)), len(_LATIN.findall(sample)),
-                 tuple(weighted), tuple(lower))
+                 tuple(weighted), tuple(lower), openers)
