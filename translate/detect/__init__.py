@@ -90,5 +90,5 @@ def detect(text: str) -> Detection:
     if lead < MARGIN:
         raise DetectionError(f"the language is unclear ({best} or {second}); give it with --from")
     confidence = round(1 - math.exp(-lead / _CONFIDENCE_SCALE), 3)
-    note = POSSIBLY_HR_BS if best == SR_LATN and leaning(sample) else ""
+    note = POSSIBLY_HR_BS if best == SR_LATN and leaning(sample, seen) else ""
     return Detection(best, confidence, note)

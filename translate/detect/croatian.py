@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from translate.detect.tokens import fold, words
+from translate.detect.tokens import Words, fold, words
 
 IJEKAVIAN = """
     rijek- rijetk- rijec- vrijem- vrijed- mlijek- lijep- lijek- lijev- dijete djeteta djec- snijeg- svijet-
@@ -71,9 +71,9 @@ def _count(folded: list[str], markers: tuple[frozenset[str], tuple[str, ...]]) -
     return sum(1 for word in folded if word in exact or word.startswith(stems))
 
 
-def leaning(text: str) -> bool:
-    """Whether a Serbian Latin ``text`` leans Croatian or Bosnian."""
-    seen = words(text)
+def leaning(text: str, seen: Words | None = None) -> bool:
+    """Whether a Serbian Latin ``text`` leans Croatian or Bosnian (``seen``: its words, if read already)."""
+    seen = seen or words(text)
     openers = [fold(word) for word in seen.openers]
     folded = [fold(word) for word in seen.lower] + [word for word in openers if not word.startswith(PLACES)]
     (ijekavian, ekavian), (croatian, serbian) = ((_count(folded, hr), _count(folded, sr)) for hr, sr in _TELLS)

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from common.languages import EN, SQ, SR_LATN, TR
 from translate.detect.ngrams import model
 from translate.detect.tokens import Words, fold
@@ -51,15 +53,14 @@ def scores(seen: Words) -> dict[str, float]:
     """The evidence for each Latin-script language, above the weakest one's."""
     result = dict.fromkeys(LATIN_LANGUAGES, 0.0)
     ngram = model()
-    for word, weight in seen.weighted:
+    for (word, weight), times in Counter(seen.weighted).items():  # each distinct word scored once
         for lang, logp in zip(ngram.languages, ngram.score(word), strict=True):
-            result[PROFILE_LANGUAGES[lang]] += weight * logp
+            result[PROFILE_LANGUAGES[lang]] += times * weight * logp
         for lang in _LISTED.get(word, ()):
-            result[lang] += weight * WORD_NATS
-    for word in seen.lower:
-        for c in word:
-            langs, nats = LETTERS.get(c, ((), 0.0))
-            for lang in langs:
-                result[lang] += nats
+            result[lang] += times * weight * WORD_NATS
+    for c, times in Counter("".join(seen.lower)).items():
+        langs, nats = LETTERS.get(c, ((), 0.0))
+        for lang in langs:
+            result[lang] += times * nats
     floor = min(result.values())
     return {lang: value - floor for lang, value in result.items()}

@@ -12,7 +12,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 ORDERS = (1, 2, 3, 4)
@@ -45,24 +45,22 @@ class Model:
 
     def __init__(self, profiles: dict[str, dict[str, dict[str, int]]]):
         self.languages = tuple(sorted(profiles))
-        self._logp: dict[int, dict[str, tuple[float, ...]]] = {}
+        self._logp: dict[str, tuple[float, ...]] = {}  # an n-gram's order is its length
         self._unseen: dict[int, tuple[float, ...]] = {}
         for n in ORDERS:
             tables = [profiles[lang][str(n)] for lang in self.languages]
             vocabulary = set().union(*tables)
             sizes = [sum(table.values()) + ALPHA * (len(vocabulary) + 1) for table in tables]
-            self._logp[n] = {gram: tuple(math.log((table.get(gram, 0) + ALPHA) / size)
-                                         for table, size in zip(tables, sizes, strict=True))
-                             for gram in vocabulary}
+            self._logp.update({gram: tuple(math.log((table.get(gram, 0) + ALPHA) / size)
+                                           for table, size in zip(tables, sizes, strict=True))
+                               for gram in vocabulary})
             self._unseen[n] = tuple(math.log(ALPHA / size) for size in sizes)
+        self.score = lru_cache(maxsize=16_384)(self._score)
 
-    def score(self, word: str) -> tuple[float, ...]:
+    def _score(self, word: str) -> tuple[float, ...]:
         """The log-probability of ``word`` in each of ``languages``, averaged over the orders."""
-        totals = [0.0] * len(self.languages)
-        for n, gram in grams(word):
-            for i, logp in enumerate(self._logp[n].get(gram) or self._unseen[n]):
-                totals[i] += logp
-        return tuple(t / len(ORDERS) for t in totals)
+        rows = [self._logp.get(gram) or self._unseen[n] for n, gram in grams(word)]
+        return tuple(sum(column) / len(ORDERS) for column in zip(*rows, strict=True))
 
 
 @cache

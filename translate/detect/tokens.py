@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 CAPITALISED = 0.3   # the weight of a capitalised word's n-grams; a word in lower case weighs 1
 _DOTTED = re.compile(r"(?<![^\W\d_])[^\W\d_](?:\.[^\W\d_])+\.?(?![^\W\d_])")
@@ -45,8 +46,11 @@ def clean(text: str) -> str:
     return _DOTTED.sub(" ", _ADDRESS.sub(" ", text))
 
 
+@lru_cache(maxsize=16_384)
 def fold(word: str) -> str:
     """``word`` in lower case without diacritics (đ → dj, ı → i)."""
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.lower().translate(_SPECIAL))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
