@@ -1,5 +1,6 @@
 """The detector's labelled sentences (tests/fixtures/detect/*.tsv), read and scored once for the unit
-tests and bench/detect_accuracy.py.
+tests and bench/detect_accuracy.py; and the hostile shapes its linear-work test and
+bench/detect_worst_case.py feed it.
 
 A file has ``label<TAB>text`` lines (``#`` comments): labels en, tr, sq, sr-Latn, sr-Cyrl;
 ``sr-Latn~hr`` for Serbian Latin that must carry the note "possibly hr/bs"; ``?`` for text too
@@ -48,3 +49,16 @@ def tally(rows: list[tuple[str, str]], show: bool = False) -> dict[str, Counter]
         if show and result != "correct":
             print(f"{result:9} {label:10} -> {said:28} {text}")
     return counts
+
+
+# Texts of n characters that a pattern with nested or overlapping runs would read quadratically.
+HOSTILE = {
+    "letters without @": lambda n: "a" * n,
+    "dotted run": lambda n: "a." * (n // 2) + "x",
+    "stop and spaces": lambda n: ". " + " " * n + "1",
+    "blank lines": lambda n: "\n" * n + "1",
+    "stops": lambda n: ". " * (n // 2) + "1",
+    "quotes": lambda n: '. "' * (n // 3),
+    "digits": lambda n: "1 " * (n // 2) + "kolovoz",
+    "ijekavian prose": lambda n: ("Vlada je u srijedu objavila da će cijene struje ostati iste. " * n)[:n],
+}

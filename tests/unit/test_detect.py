@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.detect_sentences import DEV, HELDOUT, read, tally
+from tests.counting import module_work
+from tests.detect_sentences import DEV, HELDOUT, HOSTILE, read, tally
 from translate.detect import MARGIN, POSSIBLY_HR_BS, Detection, DetectionError, detect, scores
+from translate.detect import croatian as croatian_module
+from translate.detect import tokens as tokens_module
 from translate.detect.build import TEXT, build
 from translate.detect.croatian import leaning
 from translate.detect.ngrams import PROFILES
@@ -259,3 +262,33 @@ def test_the_profile_is_small_and_has_the_four_languages():
     assert PROFILES.stat().st_size < 200_000
     for lang in ("en", "tr", "sq", "sr"):
         assert len((TEXT / f"{lang}.txt").read_text("utf-8").split()) >= 2000
+
+
+# --- linear work --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape", HOSTILE)
+@pytest.mark.parametrize("module", [tokens_module, croatian_module], ids=["tokens", "croatian"])
+def test_work_grows_linearly(shape, module):
+    """The work on 80,000 characters is at most 4.5 times the work on 20,000: about 4 when it is linear, 16 when it
+    is quadratic. (detect reads 20,000 characters at most; the words and the tells are read here on more.)"""
+    def run(text: str) -> None:
+        leaning(text, words(text))
+
+    small, large = (module_work(module, lambda n=n: run(HOSTILE[shape](n))) for n in (20_000, 80_000))
+    for key in small:
+        assert large[key] <= 4.5 * small[key], (key, small, large)
+
+
+@pytest.mark.parametrize(("pattern", "text"), [
+    (tokens_module._ADDRESS, "a" * 2000 + "@b.c"),
+    (tokens_module._DOTTED, "a." * 1000 + "b"),
+    (tokens_module._OPENER, "\n" * 2000 + "Word"),
+    (tokens_module._OPENER, "." + " " * 2000 + "Word"),
+], ids=["address", "dotted", "lines", "stop"])
+def test_a_match_starts_only_at_the_start_of_a_run(pattern, text):
+    """The counts above take one scan of a run as reading it once; a scan whose match fails at the end of the run
+    and starts again from each of its characters would read it over and over (quadratic). Each of these patterns
+    can start a match at one place in the run only, and takes its runs possessively (no shorter retries)."""
+    starts = [i for i in range(len(text)) if pattern.match(text, i)]
+    assert len(starts) == 1, starts[:5]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from translate.detect.tokens import Words, fold, words
+from translate.detect.tokens import Words, fold, fold_word, words
 
 IJEKAVIAN = """
     rijek- rijetk- rijec- vrijem- vrijed- mlijek- lijep- lijek- lijev- dijete djeteta djec- snijeg- svijet-
@@ -62,7 +62,7 @@ def _markers(listing: str) -> tuple[frozenset[str], tuple[str, ...]]:
             tuple(e[:-1] for e in entries if e.endswith("-")))
 
 
-_AUGUST = re.compile(r"\d\.?\s*kolovoz|kolovoz[a-z]*\s+\d{4}|(?:pocetkom|krajem|sredinom|tijekom|tokom)\s+kolovoz")
+_AUGUST = re.compile(r"\d\.?+\s*+kolovoz|kolovoz[a-z]*\s+\d{4}|(?:pocetkom|krajem|sredinom|tijekom|tokom)\s+kolovoz")
 _TELLS = [(_markers(hr), _markers(sr)) for hr, sr in ((IJEKAVIAN, EKAVIAN), (CROATIAN, SERBIAN))]
 
 
@@ -74,8 +74,8 @@ def _count(folded: list[str], markers: tuple[frozenset[str], tuple[str, ...]]) -
 def leaning(text: str, seen: Words | None = None) -> bool:
     """Whether a Serbian Latin ``text`` leans Croatian or Bosnian (``seen``: its words, if read already)."""
     seen = seen or words(text)
-    openers = [fold(word) for word in seen.openers]
-    folded = [fold(word) for word in seen.lower] + [word for word in openers if not word.startswith(PLACES)]
+    openers = [fold_word(word) for word in seen.openers]
+    folded = [fold_word(word) for word in seen.lower] + [word for word in openers if not word.startswith(PLACES)]
     (ijekavian, ekavian), (croatian, serbian) = ((_count(folded, hr), _count(folded, sr)) for hr, sr in _TELLS)
     croatian += len(_AUGUST.findall(fold(text)))
     return ijekavian > ekavian or croatian > serbian

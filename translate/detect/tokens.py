@@ -19,13 +19,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 CAPITALISED = 0.3   # the weight of a capitalised word's n-grams; a word in lower case weighs 1
-_DOTTED = re.compile(r"(?<![^\W\d_])[^\W\d_](?:\.[^\W\d_])+\.?(?![^\W\d_])")
-_ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+")
-_TOKEN = re.compile(r"[^\W\d_]+")
-_OPENER = re.compile(r"(?:^|[.!?]\s+)[\"'“„«(\s]*([^\W\d_]+)")
+# Every pattern is linear in the text: each starts only where a run begins (never again inside the run it
+# scanned) and takes its runs possessively, so that a failed match is not retried shorter.
+_LETTER = r"[^\W\d_]"
+_DOTTED = re.compile(rf"(?<!{_LETTER})(?<!{_LETTER}\.){_LETTER}(?:\.{_LETTER})++\.?+(?!{_LETTER})")
+_ADDRESS = re.compile(r"(?<!\S)[^\s@]++@\S+|\b(?:https?://|www\.)\S+")
+_TOKEN = re.compile(rf"{_LETTER}+")
+_OPENER = re.compile(rf"(?:^|[.!?:]\s)[ \t\"'“„«(#*\-–—]*+({_LETTER}+)", re.MULTILINE)
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
-_LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+")
+_NOT_LATIN = re.compile(r"[^A-Za-z\u00C0-\u024F]")  # in a word (letters only): another script
 _SPECIAL = str.maketrans({"ı": "i", "đ": "dj", "ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "ħ": "h"})
 
 
@@ -46,13 +49,15 @@ def clean(text: str) -> str:
     return _DOTTED.sub(" ", _ADDRESS.sub(" ", text))
 
 
-@lru_cache(maxsize=16_384)
-def fold(word: str) -> str:
-    """``word`` in lower case without diacritics (đ → dj, ı → i)."""
-    if word.isascii():
-        return word.lower()
-    decomposed = unicodedata.normalize("NFKD", word.lower().translate(_SPECIAL))
+def fold(text: str) -> str:
+    """``text`` in lower case without diacritics (đ → dj, ı → i)."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_SPECIAL))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+fold_word = lru_cache(maxsize=16_384)(fold)  # words repeat: each is folded once
 
 
 def words(text: str) -> Words:
@@ -60,14 +65,14 @@ def words(text: str) -> Words:
     tokens = _TOKEN.findall(sample)
     weighted, lower = [], []
     for token in tokens:
-        if not _LATIN_WORD.fullmatch(token) or (len(token) > 1 and token.isupper()):
+        if _NOT_LATIN.search(token) or (len(token) > 1 and token.isupper()):
             continue
         if token[0].isupper():
-            weighted.append((fold(token), CAPITALISED))
+            weighted.append((fold_word(token), CAPITALISED))
         else:
-            weighted.append((fold(token), 1.0))
+            weighted.append((fold_word(token), 1.0))
             lower.append(token)
-    openers = tuple(w for w in _OPENER.findall(sample) if w[0].isupper() and _LATIN_WORD.fullmatch(w)
+    openers = tuple(w for w in _OPENER.findall(sample) if w[0].isupper() and not _NOT_LATIN.search(w)
                     and not (len(w) > 1 and w.isupper()))
     return Words(len(tokens), len(_CYRILLIC.findall(sample)), len(_LATIN.findall(sample)),
                  tuple(weighted), tuple(lower), openers)
