@@ -215,8 +215,7 @@ class Desk:
             out[i] = text if items[i].endswith("\n") else text.removesuffix("\n")
         result: dict[str, Any] = {"translatedText": out if batch else out[0]}
         if lt_fields["source"].strip().lower() == "auto":
-            detected = [{"confidence": round((r.confidence or 0) * 100, 1) if r else 0.0,
-                         "language": r.source if r else None} for r in requests]
+            detected = [_detected(r) for r in requests]
             result["detectedLanguage"] = detected if batch else detected[0]
         return result
 
@@ -439,3 +438,12 @@ def draft_view(draft: dict) -> dict:
 def key_view(record: dict) -> dict:
     return {"id": record["id"], "name": record["name"], "role": record["role"], "prefix": record["prefix"],
             "created_at": iso(record["created_at"]), "revoked": bool(record["revoked"])}
+
+
+def _detected(request: ArticleRequest | None) -> dict[str, Any]:
+    """LibreTranslate's detectedLanguage of one /translate item (confidence in percent), with the
+    detector's ``note`` ("possibly hr/bs") when it has one; a blank item has no language."""
+    if request is None:
+        return {"confidence": 0.0, "language": None}
+    found = {"confidence": round((request.confidence or 0) * 100, 1), "language": request.source}
+    return {**found, "note": request.detection_note} if request.detection_note else found

@@ -72,7 +72,7 @@ def translate(ctx, source, from_, to, engine, fmt, out, beam, glossary_spec, qui
     request = read_request(source, settings, targets=to, source=from_, format=fmt,
                            glossary=glossary_spec or settings.glossary)
     if request.detected and not quiet:
-        click.echo(f"detected source language: {request.source} ({NAMES[request.source]}, confidence "
+        click.echo(f"detected source language: {request.source_label} ({NAMES[request.source]}, confidence "
                    f"{request.confidence})", err=True)
     directions, fmt = request.directions, request.format
     glossary, version = list(request.concepts) or None, request.glossary_version

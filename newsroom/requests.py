@@ -15,6 +15,7 @@ The rules, in the order ``prepare`` checks them, and what a refusal is (``Reques
   subtags such as ``tr-TR`` or ``sr-Cyrl-RS`` accepted); aliases and duplicates
   collapse, the source is dropped, and at least one must be left                     language
 - source: a tag or name; omitted, ``""`` or ``"auto"``: detected from the text        language / undetected
+  (with the detector's note, "possibly hr/bs" for Croatian-leaning Serbian Latin)
 - priority: a whole number in ``PRIORITIES`` (0 lowest ... 9 most urgent; not a bool)  invalid
 - callback_url: http:// or https://, no control characters, at most 2000 characters,
   no credentials, a host that is not (and does not resolve to) a private, loopback,
@@ -40,7 +41,7 @@ from common.languages import Direction, LanguageError, normalize
 from common.settings import Settings
 from glossary.model import GlossaryError
 from newsroom import webhooks
-from translate.detect import DetectionError, detect
+from translate.detect import Detection, DetectionError, detect, label
 from translate.formats import FORMATS
 from translate.pipeline import ArticleError, decode, validate
 
@@ -109,10 +110,16 @@ class ArticleRequest:
     callback_url: str = ""
     confidence: float | None = None     # of the language detection; None when the source was given
     concepts: tuple = field(default=(), repr=False, compare=False)  # the glossary, as loaded
+    detection_note: str = ""            # the detector's note on the source ("possibly hr/bs"), if any
 
     @property
     def detected(self) -> bool:
         return self.confidence is not None
+
+    @property
+    def source_label(self) -> str:
+        """The source as the reader is told it: ``sr-Latn (possibly hr/bs)`` with a detection note."""
+        return label(self.source, self.detection_note)
 
     @property
     def directions(self) -> tuple[Direction, ...]:
@@ -135,14 +142,16 @@ def prepare(fields: Mapping[str, Any], settings: Settings, *, glossaries: Collec
     text = _text(fields.get("text"), settings.max_article_bytes)
     fmt = _format(fields.get("format"), default_format)
     targets = parse_targets(fields.get("targets"), settings.serbian_script)
-    source, confidence = _source(fields.get("source"), text, settings.serbian_script, detect_from)
+    source, detection = _source(fields.get("source"), text, settings.serbian_script, detect_from)
     targets = tuple(t for t in targets if t != source)
     if not targets and not same_language_ok:
         raise RequestError(LANGUAGE, f"every target is the source language ({source}): nothing to translate")
     priority = _priority(fields.get("priority"))
     callback = _callback(fields.get("callback_url"), settings.callback_allow_private)
     spec, concepts, version = _glossary(fields.get("glossary"), glossaries, settings.database_url)
-    return ArticleRequest(text, source, targets, fmt, spec, version, priority, callback, confidence, tuple(concepts))
+    return ArticleRequest(text, source, targets, fmt, spec, version, priority, callback,
+                          detection.confidence if detection else None, tuple(concepts),
+                          detection.note if detection else "")
 
 
 # --- one check per field ----------------------------------------------------------------------------------
@@ -230,19 +239,20 @@ def _language(name: str, default_serbian: str) -> str:
         raise RequestError(LANGUAGE, str(exc)) from exc
 
 
-def _source(value: object, text: str, default_serbian: str, detect_from: str) -> tuple[str, float | None]:
+def _source(value: object, text: str, default_serbian: str, detect_from: str) -> tuple[str, Detection | None]:
     if value is not None and not isinstance(value, str):
         raise RequestError(INVALID, "source must be a language tag (or auto)")
     if value and value.strip().lower() != AUTO:
         return _language(value, default_serbian), None
     try:
-        return _detect(text, detect_from)
+        detection = _detect(text, detect_from)
     except DetectionError as exc:
         reason = str(exc).split("; give it")[0]
         raise RequestError(UNDETECTED, f"{reason}; {GIVE_SOURCE}") from exc
+    return detection.language, detection
 
 
-def _detect(text: str, fallback: str) -> tuple[str, float]:
+def _detect(text: str, fallback: str) -> Detection:
     try:
         return detect(text)
     except DetectionError:

@@ -377,8 +377,11 @@ def test_translate_script_conversion_and_its_errors(client):
     form = client.post("/translate", data={"q": SR_LATN_LINES[1], "source": "auto", "target": "sr-Cyrl",
                                            "api_key": ADMIN_KEY}).json()
     assert form["translatedText"] == to_cyrillic(SR_LATN_LINES[1])
-    assert form["detectedLanguage"]["language"] == "sr-Latn"
+    assert form["detectedLanguage"]["language"] == "sr-Latn" and "note" not in form["detectedLanguage"]
     assert 0 <= form["detectedLanguage"]["confidence"] <= 100
+    croatian = "Cijena kruha i mlijeka porasla je prošlog tjedna, a vlada će u srijedu raspravljati o tome."
+    leaning = client.post("/translate", json={**body, "q": croatian, "source": "auto"}).json()["detectedLanguage"]
+    assert (leaning["language"], leaning["note"]) == ("sr-Latn", "possibly hr/bs")
     assert client.post("/translate", json={**body, "q": ["", SR_LATN_LINES[0]]}).json()["translatedText"] == [
         "", to_cyrillic(SR_LATN_LINES[0])]
     assert_error(client.post("/translate", json={**body, "api_key": ""}), 403, "API key")

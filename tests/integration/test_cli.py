@@ -83,6 +83,13 @@ def test_undetectable_language_asks_for_from(copy_models):
     assert "--from" in result.stderr
 
 
+def test_croatian_leaning_serbian_is_detected_with_a_note(copy_models):
+    text = "Cijena kruha i mlijeka porasla je prošlog tjedna, a vlada će u srijedu raspravljati o tome.\n"
+    result = run(copy_models, "translate", "-", "--to", "sr-Cyrl", input=text.encode())  # script conversion only
+    assert result.exit_code == 0, result.output
+    assert "detected source language: sr-Latn (possibly hr/bs) (Serbian (Latin), confidence" in result.stderr
+
+
 def test_2000_word_sentence_without_punctuation(random_models):
     words = ["patrol", "border", "village", "road", "police", "bridge", "river", "market", "school"]
     text = " ".join(words[i % len(words)] for i in range(2000))

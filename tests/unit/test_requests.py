@@ -144,6 +144,17 @@ def test_auto_source_is_detected(settings, source):
     assert req.source == "sr-Latn" and req.targets == ("sr-Cyrl", "tr") and req.detected
 
 
+def test_the_detectors_note_travels_with_the_request(settings):
+    croatian = "Cijena kruha i mlijeka porasla je prošlog tjedna, a vlada će u srijedu raspravljati o tome.\n"
+    req = prepare({"text": croatian, "targets": "en"}, settings)
+    assert (req.source, req.detection_note) == ("sr-Latn", "possibly hr/bs")
+    assert req.source_label == "sr-Latn (possibly hr/bs)"
+    plain = prepare({"text": SR_LATN, "targets": "en"}, settings)
+    assert (plain.detection_note, plain.source_label) == ("", "sr-Latn")
+    given = prepare({"text": croatian, "source": "sr-Latn", "targets": "en"}, settings)
+    assert (given.detected, given.detection_note) == (False, "")
+
+
 def test_undetectable_language(settings):
     error = refused(settings, rq.UNDETECTED, "too short", '"source"', "--from", text="12 345 678\n", source="auto")
     assert (error.status, error.exit_code) == (400, 2)
