@@ -41,6 +41,7 @@ FLAG_LABELS = {
     "glossary_undecided": "glossary undecided",
     "glossary_recovered": "glossary recovered",
     "tm": "tm",
+    "tags": "inline tags",
 }
 INFO_FLAGS = ("tm", "glossary_recovered")  # shown, but the segment needs no attention for them
 
@@ -227,8 +228,8 @@ def render_export(draft: dict, job: dict, fmt: str) -> tuple[bytes | str, str, s
     ext, media = EXPORTS[fmt]
     if fmt == "xliff":
         body: bytes | str = xliff.export_draft(draft, job["source_lang"], job["id"])
-    elif fmt == "html":
-        body = export_html(draft, draft["target_lang"])
+    elif fmt == "html" and job.get("format") != "html":
+        body = export_html(draft, draft["target_lang"])  # an HTML job's draft renders as HTML already
     else:
         body = export_text(draft)
     return body, media, f"draft-{draft['id'][:8]}-{draft['target_lang']}.{ext}"

@@ -75,53 +75,73 @@ def restore(stripped: Stripped, target: str, links: list[Link] | None = None) ->
     """The translation ``target`` of ``stripped.plain`` with the sentence's codes put back."""
     if not stripped.codes:
         return stripped.head + target + stripped.tail
-    plain, events = stripped.plain, []
-    placed: list[tuple[int, int, int, int]] = []   # source span, target span of each pair placed
-    for order, (a, b, opener, closer) in enumerate(_pairs(stripped.codes, len(plain))):
-        x, y = _span(a, b, plain, target, links)
-        x, y = _fit(a, b, x, y, placed)
-        placed.append((a, b, x, y))
-        if opener and closer and x == y:
-            events += [(x, 1, order, opener), (x, 1, order + 0.5, closer)]
+    plain, codes = stripped.plain, stripped.codes
+    placed: list[list] = []   # per pair: source span, target span, code indexes, opening text, closing text
+    for a, b, first, last in _pairs(codes, len(plain)):
+        x, y = _fit(first, last, *_span(a, b, plain, target, links), placed)
+        placed.append([a, b, x, y, first, last, codes[first][1] if first >= 0 else "",
+                       codes[last][1] if last < len(codes) else "", ""])
+    loose: list[tuple[int, int, str]] = []
+    for k, (position, char) in enumerate(codes):
+        if inline.parse_code(char)[0] != inline.ALONE:
+            continue
+        at = _point(position, plain, target, links)
+        before, after = stripped.spaced[char]
+        gap_before = " " if before and at > 0 and not target[at - 1].isspace() else ""
+        gap_after = " " if after and at < len(target) and not target[at].isspace() else ""
+        text = gap_before + char + gap_after
+        around = [p for p in placed if p[4] < k < p[5]]
+        if around:                                  # inside a pair in the source: inside it in the target
+            pair = max(around, key=lambda p: p[4])
+            at = min(max(at, pair[2]), pair[3])
+            if at == pair[2]:
+                pair[6] += text
+                continue
+            if at == pair[3]:
+                pair[8] += text
+                continue
+        loose.append((at, k, text))
+    events = [(at, 1, k, text) for at, k, text in loose]
+    for order, (_, _, x, y, _, _, opener, closer, before_close) in enumerate(placed):
+        if x == y:
+            events.append((x, 1, order - len(codes), opener + before_close + closer))
             continue
         if opener:
             events.append((x, 2, order, opener))
-        if closer:
-            events.append((y, 0, -order, closer))
-    for position, char in stripped.codes:
-        if inline.parse_code(char)[0] == inline.ALONE:
-            at = _point(position, plain, target, links)
-            before, after = stripped.spaced[char]
-            gap_before = " " if before and at > 0 and not target[at - 1].isspace() else ""
-            gap_after = " " if after and at < len(target) and not target[at].isspace() else ""
-            events.append((at, 1, position, gap_before + char + gap_after))
+        if closer or before_close:
+            events.append((y, 0, -order, before_close + closer))
     out, at = [], 0
-    for position, _, _, char in sorted(events, key=lambda e: e[:3]):
-        out.append(target[at:position] + char)
+    for position, _, _, text in sorted(events, key=lambda e: e[:3]):
+        out.append(target[at:position] + text)
         at = position
     out.append(target[at:])
     return stripped.head + "".join(out) + stripped.tail
 
 
-def _pairs(codes: list[tuple[int, str]], length: int) -> list[tuple[int, int, str, str]]:
-    """(source start, source end, opening code or "", closing code or ""), outer pairs first; a code
-    whose partner is in another sentence spans to this sentence's start or end."""
-    opens: dict[int, tuple[int, str]] = {}
-    pairs: list[tuple[int, int, str, str]] = []
-    for position, char in codes:
+def _pairs(codes: list[tuple[int, str]], length: int) -> list[tuple[int, int, int, int]]:
+    """(source start, source end, index of the opening code or -1, of the closing code or len(codes)),
+    outer pairs first; a code whose partner is in another sentence spans to this sentence's start or end."""
+    opens: dict[int, tuple[int, int]] = {}
+    pairs: list[tuple[int, int, int, int]] = []
+    for index, (position, char) in enumerate(codes):
         kind, n = inline.parse_code(char)  # type: ignore[misc]
         if kind == inline.OPEN:
-            opens[n] = (position, char)
+            opens[n] = (position, index)
         elif kind == inline.CLOSE:
-            start, opener = opens.pop(n, (0, ""))
-            pairs.append((start, position, opener, char))
-    pairs += [(start, length, opener, "") for start, opener in opens.values()]
-    return sorted(pairs, key=lambda p: (p[0], -p[1]))
+            start, first = opens.pop(n, (0, -1 - len(pairs)))  # closed here, opened before: later ones are outer
+            pairs.append((start, position, first, index))
+    left = list(opens.values())                                # opened here, closed after: earlier ones are outer
+    pairs += [(start, length, first, len(codes) + len(left) - i) for i, (start, first) in enumerate(left)]
+    return sorted(pairs, key=lambda p: (p[2], -p[3]))
 
 
 def _span(a: int, b: int, plain: str, target: str, links: list[Link] | None) -> tuple[int, int]:
+    if not plain[a:b].strip():          # a pair around nothing (or only spaces) stays a point
+        at = _point(a, plain, target, links)
+        return at, at
     if links:
-        hit = [(tx, ty) for sx, sy, tx, ty in links if sx < b and sy > a and plain[max(sx, a):min(sy, b)].strip()]
+        hit = [_clip(sx, sy, tx, ty, a, b, plain, target) for sx, sy, tx, ty in links
+               if sx < b and sy > a and plain[max(sx, a):min(sy, b)].strip()]
         if hit:
             return _trim(target, min(x for x, _ in hit), max(y for _, y in hit))
     words = plain[a:b].strip()
@@ -132,21 +152,32 @@ def _span(a: int, b: int, plain: str, target: str, links: list[Link] | None) -> 
     return _trim(target, x, max(x, y))
 
 
+def _clip(sx: int, sy: int, tx: int, ty: int, a: int, b: int, plain: str, target: str) -> tuple[int, int]:
+    """The part of target token (tx, ty) that the pair's source span (a, b) covers of source token
+    (sx, sy): the same characters when the model copied the token, else all of it."""
+    if target[tx:ty] == plain[sx:sy]:
+        return tx + max(a - sx, 0), tx + min(b, sy) - sx
+    return tx, ty
+
+
 def _point(position: int, plain: str, target: str, links: list[Link] | None) -> int:
     if position <= 0 or not target:
         return 0
     if position >= len(plain):
         return len(target)
-    if links and (before := [link for link in links if link[1] <= position and plain[link[0]:link[1]].strip()]):
-        return max(before, key=lambda link: (link[1], link[3]))[3]
+    if links and (before := [link for link in links if link[0] < position and plain[link[0]:link[1]].strip()]):
+        sx, sy, tx, ty = max(before, key=lambda link: (link[0], link[3]))
+        if position < sy and target[tx:ty] == plain[sx:sy]:
+            return tx + position - sx      # inside a token the model copied ("to" of "to.")
+        return ty
     return _snap_point(target, round(position * len(target) / max(len(plain), 1)))
 
 
-def _fit(a: int, b: int, x: int, y: int, placed: list[tuple[int, int, int, int]]) -> tuple[int, int]:
-    """Keep a pair's target span inside the spans of the pairs around it in the source, and out of
-    the spans of the pairs beside it."""
-    for sa, sb, tx, ty in placed:
-        if sa <= a and b <= sb:           # placed around this one: stay inside
+def _fit(first: int, last: int, x: int, y: int, placed: list[list]) -> tuple[int, int]:
+    """Keep a pair's target span inside the spans of the pairs around it in the source (by the order of
+    the codes), and out of the spans of the pairs beside it."""
+    for _, _, tx, ty, outer_first, outer_last, *_ in placed:
+        if outer_first < first and last < outer_last:  # placed around this one: stay inside
             x, y = min(max(x, tx), ty), max(min(y, ty), tx)
         elif x < ty and y > tx:           # beside it and overlapping: move out of its way
             if x >= tx:
