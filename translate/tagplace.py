@@ -102,9 +102,9 @@ def restore(stripped: Stripped, target: str, links: list[Link] | None = None) ->
                 continue
         loose.append((at, k, text))
     events = [(at, 1, k, text) for at, k, text in loose]
-    for order, (_, _, x, y, _, _, opener, closer, before_close) in enumerate(placed):
-        if x == y:
-            events.append((x, 1, order - len(codes), opener + before_close + closer))
+    for order, (_, _, x, y, first, last, opener, closer, before_close) in enumerate(placed):
+        if x == y:                       # among codes at one place: in the source's order
+            events.append((x, 1, first if first >= 0 else last, opener + before_close + closer))
             continue
         if opener:
             events.append((x, 2, order, opener))
