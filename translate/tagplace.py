@@ -71,48 +71,64 @@ def prepare(sentence: str) -> Stripped:
     return Stripped(sentence[:start], core, sentence[end:], plain, codes, spaced)
 
 
+class _Pair:
+    def __init__(self, first: int, last: int, x: int, y: int, opener: str, closer: str):
+        self.first, self.last, self.x, self.y, self.opener, self.closer = first, last, x, y, opener, closer
+        self.at_start: list = []   # codes placed just inside its start (texts, or empty pairs)
+        self.at_end: list = []
+
+    def contains(self, first: int, last: int) -> bool:
+        return self.first < first and last < self.last
+
+    def start_text(self) -> str:
+        return self.opener + "".join(map(_text, self.at_start))
+
+    def end_text(self) -> str:
+        return "".join(map(_text, self.at_end)) + self.closer
+
+
+def _text(item) -> str:
+    return item if isinstance(item, str) else item.start_text() + item.end_text()
+
+
 def restore(stripped: Stripped, target: str, links: list[Link] | None = None) -> str:
     """The translation ``target`` of ``stripped.plain`` with the sentence's codes put back."""
     if not stripped.codes:
         return stripped.head + target + stripped.tail
     plain, codes = stripped.plain, stripped.codes
-    placed: list[list] = []   # per pair: source span, target span, code indexes, opening text, closing text
+    pairs: list[_Pair] = []
     for a, b, first, last in _pairs(codes, len(plain)):
-        x, y = _fit(first, last, *_span(a, b, plain, target, links), placed)
-        placed.append([a, b, x, y, first, last, codes[first][1] if first >= 0 else "",
-                       codes[last][1] if last < len(codes) else "", ""])
-    loose: list[tuple[int, int, str]] = []
+        x, y = _fit(first, last, *_span(a, b, plain, target, links), pairs)
+        pairs.append(_Pair(first, last, x, y, codes[first][1] if first >= 0 else "",
+                           codes[last][1] if last < len(codes) else ""))
+    points: list[tuple[int, int, object]] = [(p.first if p.first >= 0 else p.last, p.x, p) for p in pairs
+                                             if p.x == p.y]
     for k, (position, char) in enumerate(codes):
-        if inline.parse_code(char)[0] != inline.ALONE:
-            continue
-        at = _point(position, plain, target, links)
-        before, after = stripped.spaced[char]
-        gap_before = " " if before and at > 0 and not target[at - 1].isspace() else ""
-        gap_after = " " if after and at < len(target) and not target[at].isspace() else ""
-        text = gap_before + char + gap_after
-        around = [p for p in placed if p[4] < k < p[5]]
-        if around:                                  # inside a pair in the source: inside it in the target
-            pair = max(around, key=lambda p: p[4])
-            at = min(max(at, pair[2]), pair[3])
-            if at == pair[2]:
-                pair[6] += text
+        if inline.parse_code(char)[0] == inline.ALONE:
+            at = _point(position, plain, target, links)
+            before, after = stripped.spaced[char]
+            gap_before = " " if before and at > 0 and not target[at - 1].isspace() else ""
+            gap_after = " " if after and at < len(target) and not target[at].isspace() else ""
+            points.append((k, at, gap_before + char + gap_after))
+    events: list[tuple[int, int, int, object]] = []
+    for k, at, item in sorted(points, key=lambda p: p[0]):
+        inner = max((p for p in pairs if p is not item and p.contains(k, k if isinstance(item, str) else item.last)),
+                    key=lambda p: p.first, default=None)
+        if inner is not None:                      # inside a pair in the source: inside it in the target
+            at = min(max(at, inner.x), inner.y)
+            if at == inner.x:
+                inner.at_start.append(item)
                 continue
-            if at == pair[3]:
-                pair[8] += text
+            if at == inner.y:
+                inner.at_end.append(item)
                 continue
-        loose.append((at, k, text))
-    events = [(at, 1, k, text) for at, k, text in loose]
-    for order, (_, _, x, y, first, last, opener, closer, before_close) in enumerate(placed):
-        if x == y:                       # among codes at one place: in the source's order
-            events.append((x, 1, first if first >= 0 else last, opener + before_close + closer))
-            continue
-        if opener:
-            events.append((x, 2, order, opener))
-        if closer or before_close:
-            events.append((y, 0, -order, before_close + closer))
+        events.append((at, 1, k, item))
+    for order, pair in enumerate(pairs):
+        if pair.x < pair.y:
+            events += [(pair.x, 2, order, pair.start_text()), (pair.y, 0, -order, pair.end_text())]
     out, at = [], 0
-    for position, _, _, text in sorted(events, key=lambda e: e[:3]):
-        out.append(target[at:position] + text)
+    for position, _, _, item in sorted(events, key=lambda e: e[:3]):
+        out.append(target[at:position] + _text(item))
         at = position
     out.append(target[at:])
     return stripped.head + "".join(out) + stripped.tail
@@ -173,11 +189,12 @@ def _point(position: int, plain: str, target: str, links: list[Link] | None) -> 
     return _snap_point(target, round(position * len(target) / max(len(plain), 1)))
 
 
-def _fit(first: int, last: int, x: int, y: int, placed: list[list]) -> tuple[int, int]:
+def _fit(first: int, last: int, x: int, y: int, placed: list[_Pair]) -> tuple[int, int]:
     """Keep a pair's target span inside the spans of the pairs around it in the source (by the order of
     the codes), and out of the spans of the pairs beside it."""
-    for _, _, tx, ty, outer_first, outer_last, *_ in placed:
-        if outer_first < first and last < outer_last:  # placed around this one: stay inside
+    for pair in placed:
+        tx, ty = pair.x, pair.y
+        if pair.contains(first, last):    # placed around this one: stay inside
             x, y = min(max(x, tx), ty), max(min(y, ty), tx)
         elif x < ty and y > tx:           # beside it and overlapping: move out of its way
             if x >= tx:
