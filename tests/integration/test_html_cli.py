@@ -61,7 +61,7 @@ def test_translated_html_is_the_same_document(copy_models, tmp_path):
 
 def test_html_by_extension_with_crlf_and_bom_comes_back_framed(copy_models, tmp_path):
     source = tmp_path / "story.html"
-    source.write_bytes(b"\xef\xbb\xbf" + b"<p>Residents on both banks have waited for the work to end.</p>\r\n<p>Hi</p>")
+    source.write_bytes(b"\xef\xbb\xbf<p>Residents on both banks have waited for the work to end.</p>\r\n<p>Hi</p>")
     result = run(copy_models, "translate", str(source), "--from", "en", "--to", "sq", "--out", str(tmp_path / "o"))
     assert result.exit_code == 0, result.output
     assert (tmp_path / "o" / "story.sq.html").read_bytes() == source.read_bytes()
