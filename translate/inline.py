@@ -36,8 +36,10 @@ def code(kind: str, n: int) -> str:
 
 def parse_code(char: str) -> tuple[str, int] | None:
     """(kind, number) of a code character, None for any other character."""
+    if len(char) != 1:
+        return None
     value = ord(char) - BASE
-    if len(char) != 1 or value < 3 or value >= 3 * (MAX_CODES + 1):
+    if value < 3 or value >= 3 * (MAX_CODES + 1):
         return None
     return _KINDS[value % 3], value // 3
 
