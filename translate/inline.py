@@ -137,6 +137,27 @@ def _coded_offsets(text: str) -> list[tuple[int, int]]:
     return [(f if i == 0 else first[i], last[i]) for i, f in enumerate(first)]
 
 
+# --- as people type them ------------------------------------------------------------------------------
+_LABEL = {OPEN: "⟦{}⟧", CLOSE: "⟦/{}⟧", ALONE: "⟦{}/⟧"}
+_READABLE = re.compile(r"⟦(/?)(\d{1,5})(/?)⟧")
+
+
+def readable(text: str) -> str:
+    """Codes as ⟦1⟧ ⟦/1⟧ ⟦2/⟧: how a plain text box shows them (the review desk's editor)."""
+    return _CODE.sub(lambda m: _LABEL[parse_code(m.group())[0]].format(parse_code(m.group())[1]), text)
+
+
+def from_readable(text: str) -> str:
+    """``readable`` undone: ⟦1⟧ ⟦/1⟧ ⟦2/⟧ back to codes (anything else is left as typed)."""
+    def code_of(m: re.Match[str]) -> str:
+        closing, n, alone = m.group(1), int(m.group(2)), m.group(3)
+        if (closing and alone) or not 0 < n <= MAX_CODES:
+            return m.group()
+        return code(CLOSE if closing else ALONE if alone else OPEN, n)
+
+    return _READABLE.sub(code_of, text)
+
+
 # --- checks ---------------------------------------------------------------------------------------------
 def problems(source: str, target: str) -> list[str]:
     """What is wrong with the tags of ``target`` against ``source``: codes dropped, added, reordered,
