@@ -131,8 +131,9 @@ def test_a_script_in_an_article_never_runs(page, live_desk, tmp_path):
 
 
 HOSTILE = ('<p onclick="window.__pwned = 2">The bridge will reopen in '
-           '<a href="javascript:window.__pwned=3">June</a> <img src="x" onerror="window.__pwned = 4" alt="The bridge">.</p>\n'
-           '<script>window.__pwned = 1</script>\n<p>Residents <b onmouseover="window.__pwned = 5">welcome</b> it.</p>\n')
+           '<a href="javascript:window.__pwned=3">June</a> '
+           '<img src="x" onerror="window.__pwned = 4" alt="The bridge">.</p>\n<script>window.__pwned = 1</script>\n'
+           '<p>Residents <b onmouseover="window.__pwned = 5">welcome</b> it.</p>\n')
 
 
 def test_hostile_html_is_shown_as_chips_and_never_runs(page, live_desk, tmp_path):
