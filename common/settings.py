@@ -105,6 +105,18 @@ class Settings(BaseSettings):
 
     # --- articles -----------------------------------------------------------------------------
     max_article_bytes: int = Field(2_000_000, ge=1000, description="Largest article accepted.")
+    html_translatable_attributes: str = Field(
+        "alt,title,aria-label,aria-description,placeholder,data-caption",
+        description="HTML attributes whose values are translated (comma-separated); every other attribute is "
+                    "copied as it is.")
+    html_never_translate: str = Field(
+        "script,style,code,pre,kbd,samp,var,iframe,object,embed,svg,math,template,noscript,textarea,select,audio,"
+        "video,canvas", description="HTML elements whose content is never translated (comma-separated); "
+                                    "translate=\"no\" and class=\"notranslate\" work on any element too.")
+    html_embed_classes: str = Field(
+        "twitter-tweet,instagram-media,tiktok-embed,reddit-embed-bq,bluesky-embed",
+        description="Classes of embedded posts (a tweet's <blockquote class=\"twitter-tweet\">): an element with "
+                    "one of them is copied as it is.")
 
     # --- languages ----------------------------------------------------------------------------
     serbian_script: Literal["sr-Cyrl", "sr-Latn"] = SR_CYRL

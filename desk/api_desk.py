@@ -352,7 +352,7 @@ def _libretranslate(fields: Any) -> tuple[list[str], bool, dict[str, Any]]:
     source = fields.get("source") or "auto"
     if not isinstance(source, str):
         raise RequestError(MALFORMED, "Invalid request: source must be a string")
-    return items, batch, {"source": source, "targets": target, "format": "text", "priority": TRANSLATE_PRIORITY}
+    return items, batch, {"source": source, "targets": target, "format": fmt, "priority": TRANSLATE_PRIORITY}
 
 
 def _glob_escape(text: str) -> str:

@@ -50,8 +50,8 @@ def cli(ctx: click.Context, models_dir: Path | None) -> None:
 @click.option("--from", "from_", metavar="LANG", help="Source language (detected when omitted).")
 @click.option("--to", "to", required=True, metavar="LANGS", help="Target languages, e.g. tr,sq,sr-Cyrl.")
 @click.option("--engine", type=click.Choice(["ct2", "transformers"]), help="Overrides DRAGOMAN_ENGINE.")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]),
-              help="Article format (default: from the file name; text for stdin).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html"]),
+              help="Article format (default: from the file name, .md or .html; text for stdin).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Write NAME.LANG.EXT and NAME.LANG.json (segments and flags) here.")
 @click.option("--beam", type=click.IntRange(1, 16), help="Overrides DRAGOMAN_BEAM_SIZE.")
@@ -113,12 +113,17 @@ def _progress_bar(direction: Direction):
 
 def _emit(draft, direction: Direction, name: str, fmt: str, out: Path | None, multiple: bool,
           quiet: bool) -> None:
+    from translate.formats import EXTENSIONS
+
     rendered = draft.render()
+    if not quiet:
+        for note in draft.notes:
+            click.echo(f"{direction}: {note}", err=True)
     if out:
         out.mkdir(parents=True, exist_ok=True)
         stem = "article" if name in ("-", "<stdin>") else Path(name).stem
-        ext = ".md" if fmt == "markdown" else ".txt"
-        (out / f"{stem}.{direction.target}{ext}").write_text(rendered, "utf-8")
+        ext = EXTENSIONS[fmt]
+        (out / f"{stem}.{direction.target}{ext}").write_bytes(rendered.encode("utf-8"))  # line endings as rendered
         (out / f"{stem}.{direction.target}.json").write_text(
             json.dumps(draft.to_dict(), ensure_ascii=False, indent=1), "utf-8")
         click.echo(str(out / f"{stem}.{direction.target}{ext}"))

@@ -57,7 +57,7 @@ def _service(settings: Settings):
 @click.argument("source", type=click.File("rb"))
 @click.option("--to", "to", required=True, metavar="LANGS", help="Target languages, e.g. tr,sq,sr-Cyrl.")
 @click.option("--from", "from_", metavar="LANG", help="Source language (detected when omitted).")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]))
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html"]))
 @click.option("--glossary", default="", metavar="db|seed|FILE")
 @click.option("--priority", type=int, default=DEFAULT_PRIORITY, show_default=True,
               help=f"{PRIORITIES[0]} lowest ... {PRIORITIES[-1]} most urgent.")
@@ -71,6 +71,8 @@ def submit(ctx, source, to, from_, fmt, glossary, priority, callback, wait, out)
     name = getattr(source, "name", "-")
     request = read_request(source, settings, targets=to, source=from_, format=fmt, glossary=glossary,
                            priority=priority, callback_url=callback)
+    from translate.formats import EXTENSIONS
+
     fmt = request.format
     service = _service(settings)
     job = service.submit(request, submitted_by="cli")
@@ -86,8 +88,8 @@ def submit(ctx, source, to, from_, fmt, glossary, priority, callback, wait, out)
         if out and draft["state"] == "draft_ready":
             out.mkdir(parents=True, exist_ok=True)
             stem = "article" if name in ("-", "<stdin>") else Path(name).stem
-            path = out / f"{stem}.{draft['target_lang']}{'.md' if fmt == 'markdown' else '.txt'}"
-            path.write_text(_render(service, draft["id"]), "utf-8")
+            path = out / f"{stem}.{draft['target_lang']}{EXTENSIONS[fmt]}"
+            path.write_bytes(_render(service, draft["id"]).encode("utf-8"))
             click.echo(str(path))
     click.echo(job["id"])
     sys.exit(0 if job["state"] == "draft_ready" else EXIT_FAILED)

@@ -39,7 +39,7 @@ from newsroom.requests import DEFAULT_PRIORITY, GLOSSARIES, PRIORITIES, RequestE
 from newsroom.review import REVIEWABLE, ConflictError, ReviewError, TransitionError
 from newsroom.tm import canonical_lang
 from newsroom.tmx import export_tm
-from translate import formats
+from translate import formats, inline
 from translate.terms import cached_glossary
 
 HERE = Path(__file__).parent
@@ -452,7 +452,8 @@ def router(desk: Desk, reviewing: Reviewing | None = None) -> APIRouter:
         draft, job = web.draft(draft_id)
         terms = web.terms(job, draft["target_lang"])
         try:
-            seg = await review_segment(draft_id, idx, web.review.edit, target, version, session.name)
+            seg = await review_segment(draft_id, idx, web.review.edit, inline.from_readable(target), version,
+                                       session.name)
         except ConflictError as exc:
             return JSONResponse({"error": "changed by someone else: " + str(exc), "status": 409,
                                  "current": views.segment_json(exc.current, terms)}, 409)
@@ -525,8 +526,10 @@ def _rows(web: Web, draft: dict, job: dict, terms: views.Terms | None, suggest: 
                                if trg != target]
             items.append({
                 "idx": seg["idx"], "status": seg["status"], "version": seg["version"], "target": target,
-                "source_html": terms.source(seg["source"]) if terms else seg["source"],
-                "target_html": terms.target(target) if terms and target is not None else (target or ""),
+                "source_html": views.chips(terms.source(seg["source"]) if terms else seg["source"]),
+                "target_html": views.chips(terms.target(target) if terms and target is not None else (target or "")),
+                "target_edit": inline.readable(target or ""),
+                "chips": [inline.readable(c) for c in inline.codes(seg["source"])],
                 "flags": views.flag_view(seg["flags"]), "flagged": views.needs_attention(seg["flags"]),
                 "suggestions": suggestions, "terms": seg["terms"] or {},
             })

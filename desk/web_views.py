@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from glossary.enforce import Enforcer
 from glossary.match import Match
-from translate import formats
+from translate import formats, inline
 
 SESSION_COOKIE = "dragoman_session"
 LOGIN_COOKIE = "dragoman_login"
@@ -41,6 +41,7 @@ FLAG_LABELS = {
     "glossary_undecided": "glossary undecided",
     "glossary_recovered": "glossary recovered",
     "tm": "tm",
+    "tags": "inline tags",
 }
 INFO_FLAGS = ("tm", "glossary_recovered")  # shown, but the segment needs no attention for them
 
@@ -129,10 +130,26 @@ def segment_json(seg: dict, terms: Terms | None = None) -> dict:
     target = seg.get("target")
     return {"idx": seg["idx"], "target": target, "version": seg["version"], "status": seg["status"],
             "flags": flag_view(seg.get("flags")), "flagged": needs_attention(seg.get("flags")),
-            "target_html": str(terms.target(target or "") if terms else escape(target or ""))}
+            "target_html": str(chips(terms.target(target or "") if terms else escape(target or ""))),
+            "target_edit": inline.readable(target or "")}
 
 
 # --- glossary highlighting ---------------------------------------------------------------------------
+def chips(html: Markup | str) -> Markup:
+    """Escaped text with its inline tags (``translate.inline`` codes) as small chips nobody can edit."""
+    html = html if isinstance(html, Markup) else escape(html)
+
+    def chip(m: re.Match[str]) -> str:
+        label = inline.readable(m.group())
+        return (f'<span class="chip" contenteditable="false" data-code="{inline.key(m.group())}" '
+                f'title="inline tag {label}">{label}</span>')
+
+    return Markup(_CODES.sub(chip, str(html)))
+
+
+_CODES = re.compile("[\U000f0000-\U000ffffd]")
+
+
 def highlight(text: str, matches: list[Match], title_of) -> Markup:
     """``text`` with each match wrapped in <mark class="term">; every piece of text is escaped."""
     out: list[Markup] = []
@@ -227,8 +244,8 @@ def render_export(draft: dict, job: dict, fmt: str) -> tuple[bytes | str, str, s
     ext, media = EXPORTS[fmt]
     if fmt == "xliff":
         body: bytes | str = xliff.export_draft(draft, job["source_lang"], job["id"])
-    elif fmt == "html":
-        body = export_html(draft, draft["target_lang"])
+    elif fmt == "html" and job.get("format") != "html":
+        body = export_html(draft, draft["target_lang"])  # an HTML job's draft renders as HTML already
     else:
         body = export_text(draft)
     return body, media, f"draft-{draft['id'][:8]}-{draft['target_lang']}.{ext}"

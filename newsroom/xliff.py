@@ -1,8 +1,9 @@
 """XLIFF 2.1 (OASIS, core only) for one draft: export it for a CAT tool, read the edited file back.
 
 One ``<file>`` per draft, one ``<group>`` per article line that has sentences, one ``<unit>`` per
-segment with its QA flags and glossary report as ``<notes>``, and the whitespace that followed
-the sentence as an ``<ignorable>``. Characters XML 1.0 cannot carry are written as ``<cp hex>``.
+segment with its QA flags and glossary report as ``<notes>``, its inline tags as ``<pc>``, ``<ph>``,
+``<sc>``/``<ec>`` with their markup in ``<originalData>`` (``xliff_inline``), and the whitespace that
+followed the sentence as an ``<ignorable>``. Characters XML 1.0 cannot carry are written as ``<cp hex>``.
 
 Reading is defensive: no DTD is loaded, no entity expanded, nothing fetched from the network,
 and a document declaring entities is refused outright. ``import_draft`` only accepts a file made
@@ -18,6 +19,8 @@ from lxml import etree
 
 from common.languages import LanguageError, normalize
 from common.xml import XML_LANG, parse_safely
+from newsroom import xliff_inline
+from translate import inline
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -94,6 +97,7 @@ def export_draft(draft: dict, source_lang: str, job_id: str) -> bytes:
         holder = etree.SubElement(file, q("notes"))
         for model in draft["models"]:
             _put_text(etree.SubElement(holder, q("note"), category="model"), model_note(model))
+    blocks = draft.get("blocks") or []
     by_block: dict[int, list[dict]] = {}
     for seg in sorted(draft.get("segments") or [], key=lambda s: s["idx"]):
         by_block.setdefault(seg["block"], []).append(seg)
@@ -110,11 +114,13 @@ def export_draft(draft: dict, source_lang: str, job_id: str) -> bytes:
                                        state=segment_state(seg, draft.get("state")))
             source = etree.SubElement(segment, q("source"))
             source.set(XML_SPACE, "preserve")
-            _put_text(source, seg["source"])
+            used = xliff_inline.put_content(source, seg["source"])
             if seg.get("target") is not None:
                 target = etree.SubElement(segment, q("target"))
                 target.set(XML_SPACE, "preserve")
-                _put_text(target, seg["target"])
+                used |= xliff_inline.put_content(target, seg["target"])
+            markup = (blocks[block].get("codes") or {}) if block < len(blocks) else {}
+            xliff_inline.original_data(unit, used, {k: v for k, v in markup.items() if isinstance(v, str)})
             if seg.get("space_after"):
                 ignorable = etree.SubElement(unit, q("ignorable"))
                 space = etree.SubElement(ignorable, q("source"))
@@ -217,13 +223,16 @@ def import_draft(data: bytes, draft: dict, source_lang: str | None = None) -> di
         targets = segs[0].findall(q("target"))
         if len(sources) != 1 or len(targets) > 1:
             raise XliffError(f"{_where(segs[0])}: a segment needs one <source> and at most one <target>")
-        if content_text(sources[0]) != stored[idx]["source"]:
+        try:
+            source = xliff_inline.read_content(sources[0])
+            text = xliff_inline.read_content(targets[0]) if targets else None
+        except (xliff_inline.InlineError, inline.TooManyCodes) as exc:
+            raise XliffError(f"{_where(unit)}: {exc}") from exc
+        if source != stored[idx]["source"]:
             raise XliffError(f"{_where(unit)}: the source text differs from segment {idx} of draft "
                              f"{draft['id']}; the file belongs to another draft or was altered")
-        if targets:
-            text = content_text(targets[0])
-            if text != stored[idx].get("target"):
-                changes[idx] = text
+        if targets and text != stored[idx].get("target"):
+            changes[idx] = text
     return changes
 
 

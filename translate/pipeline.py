@@ -1,8 +1,9 @@
 """The article pipeline: text in, a ``Draft`` of flagged segments out.
 
-parse the format into lines -> split each line into sentences -> translate the distinct sentences
-in length order through the direction's engine (in chunks, for progress) -> Serbian script ->
-QA flags -> a Draft whose ``render()`` gives the article back line for line.
+parse the format into blocks (lines, or HTML units) -> split each into sentences (across inline
+tags, ``translate.inline``) -> translate the distinct sentences in length order through the
+direction's engine (in chunks, for progress) -> Serbian script -> QA flags -> a Draft whose
+``render()`` gives the article back in its format and framing.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ from dataclasses import asdict, dataclass, field
 
 from common.languages import Direction, base
 from glossary.model import Concept
-from translate import formats, qa
+from translate import formats, inline, qa
 from translate.engine import Engine, Translation
-from translate.segment import split_sentences
 from translate.serbian import to_script
 from translate.terms import TermStep
 
@@ -57,6 +57,11 @@ class Draft:
         return formats.render(self.blocks, self.block_texts())
 
     @property
+    def notes(self) -> list[str]:
+        """What the format says about the article (an HTML document repaired before translation)."""
+        return formats.notes(self.blocks)
+
+    @property
     def term_accuracy(self) -> float | None:
         """Share of the glossary terms the draft had to name that it names in the right form."""
         reports = [s.terms for s in self.segments if s.terms]
@@ -69,7 +74,7 @@ class Draft:
 
     def to_dict(self) -> dict:
         return {"source_lang": self.source_lang, "target_lang": self.target_lang, "format": self.format,
-                "glossary_version": self.glossary_version, "term_accuracy": self.term_accuracy,
+                "glossary_version": self.glossary_version, "term_accuracy": self.term_accuracy, "notes": self.notes,
                 "blocks": [asdict(b) for b in self.blocks], "segments": [asdict(s) for s in self.segments]}
 
 
@@ -80,19 +85,24 @@ def validate(text: str, max_bytes: int = MAX_ARTICLE_BYTES) -> None:
     if size > max_bytes:
         raise ArticleError(f"the article is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB "
                            "(split it, or raise DRAGOMAN_MAX_ARTICLE_BYTES)")
-    if not text.strip():
+    if not text.lstrip("\ufeff").strip():
         raise ArticleError("the article is empty")
+    if reserved := inline.RESERVED.search(text):
+        raise ArticleError(f"the article contains U+{ord(reserved.group()):X}, from the private use plane that "
+                           "dragoman keeps for inline markup; remove such characters and try again")
 
 
 def decode(data: bytes) -> str:
-    """Bytes of an uploaded or read article to text, with a clear error for non-UTF-8 input."""
+    """Bytes of an uploaded or read article to text, with a clear error for non-UTF-8 input. A BOM
+    and the line endings stay: the format records them and the rendered article gets them back
+    (``translate.formats.framing``)."""
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ArticleError(f"the article is not valid UTF-8 (byte {exc.start}, line {line}); "
                            "save it as UTF-8 and try again") from exc
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def segment(text: str, source_lang: str, fmt: str) -> tuple[list[formats.Block], list[Segment]]:
@@ -101,7 +111,7 @@ def segment(text: str, source_lang: str, fmt: str) -> tuple[list[formats.Block],
     for i, block in enumerate(blocks):
         if not block.translate:
             continue
-        for sentence in split_sentences(block.text, source_lang):
+        for sentence in inline.split(block.text, source_lang):
             segments.append(Segment(len(segments), i, sentence.text, space_after=sentence.space_after))
     return blocks, segments
 

@@ -4,7 +4,8 @@ Flags: ``empty`` (nothing came back), ``truncated`` (the decoder hit its length 
 (the sentence was too long for the model and translated in clauses), ``untranslated`` (the
 target is a copy of the source), ``repeated`` (a word or phrase stutters), ``script_mix``
 (letters of the wrong script), ``number_mismatch`` (numbers differ), ``length_ratio`` (far
-shorter or longer than the source).
+shorter or longer than the source), ``tags`` (an inline tag of the source dropped, added,
+reordered or badly nested; ``translate.inline``).
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from common.languages import base
+from translate import inline
 from translate.engine import Translation
 from translate.serbian import mixed_words
 
 EMPTY, TRUNCATED, SPLIT, UNTRANSLATED = "empty", "truncated", "split", "untranslated"
 REPEATED, SCRIPT_MIX = "repeated", "script_mix"
-NUMBER_MISMATCH, LENGTH_RATIO = "number_mismatch", "length_ratio"
-ALL_FLAGS = (EMPTY, TRUNCATED, SPLIT, UNTRANSLATED, REPEATED, SCRIPT_MIX, NUMBER_MISMATCH, LENGTH_RATIO)
+NUMBER_MISMATCH, LENGTH_RATIO, TAGS = "number_mismatch", "length_ratio", "tags"
+ALL_FLAGS = (EMPTY, TRUNCATED, SPLIT, UNTRANSLATED, REPEATED, SCRIPT_MIX, NUMBER_MISMATCH, LENGTH_RATIO, TAGS)
 
 _NUMBER = re.compile(r"\d(?:[\d.,\u00a0\u202f]*\d)?")
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -83,4 +85,6 @@ def check(source: str, translation: Translation, source_lang: str, target_lang: 
         ratio = len(target) / len(source)
         if ratio < 0.4 or ratio > 2.5:
             flags.append(LENGTH_RATIO)
+    if inline.problems(source, target):
+        flags.append(TAGS)
     return flags

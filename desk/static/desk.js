@@ -132,6 +132,13 @@
       this.open(seg);
       seg.querySelector("[data-editor]").value = button.getAttribute("data-suggestion");
     }
+    else if (action === "chip") {  // put a dropped inline tag back at the caret
+      var area = seg.querySelector("[data-editor]");
+      var at = area.selectionStart, chip = button.getAttribute("data-chip");
+      area.value = area.value.slice(0, at) + chip + area.value.slice(area.selectionEnd);
+      area.focus();
+      area.setSelectionRange(at + chip.length, at + chip.length);
+    }
   };
 
   Draft.prototype.open = function (seg) {
@@ -202,7 +209,7 @@
       .then(function (r) {
         if (r.status === 200) {
           self.update(seg, r.data);
-          area.value = r.data.target || "";
+          area.value = r.data.target_edit || r.data.target || "";
           self.message(seg, "Saved.");
           self.close(seg);
           seg.classList.add("saved");

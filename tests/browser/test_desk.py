@@ -128,3 +128,50 @@ def test_a_script_in_an_article_never_runs(page, live_desk, tmp_path):
     expect(page.get_by_text("<script>window.__pwned = 1</script>").first).to_be_visible()
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.locator("main script").count() == 0
+
+
+HOSTILE = ('<p onclick="window.__pwned = 2">The bridge will reopen in '
+           '<a href="javascript:window.__pwned=3">June</a> '
+           '<img src="x" onerror="window.__pwned = 4" alt="The bridge">.</p>\n<script>window.__pwned = 1</script>\n'
+           '<p>Residents <b onmouseover="window.__pwned = 5">welcome</b> it.</p>\n')
+
+
+def test_hostile_html_is_shown_as_chips_and_never_runs(page, live_desk, tmp_path):
+    """An HTML article's scripts, event handlers and javascript: URLs stay data: its tags are chips in
+    both columns, nothing of it is executed, and an edit that drops a tag is flagged and fixed with a chip."""
+    from playwright.sync_api import expect
+
+    article = tmp_path / "hostile.html"
+    article.write_text(HOSTILE, "utf-8")
+    sign_in(page, live_desk.url)
+    submit(page, live_desk.url, file=article)  # .html: the HTML format
+    page.locator("a.draft-link").first.click()
+    page.wait_for_url(re.compile(r".*/ui/drafts/[0-9a-f]{32}$"))
+    expect(page.locator(".seg .src .chip").first).to_be_visible()
+    expect(page.locator(".seg [data-target] .chip").first).to_be_visible()
+    page.locator(".seg .src .chip").first.click()
+    page.locator(".seg [data-target] .chip").first.hover()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    hostile = "main script, main img, main a[href^='javascript:'], main [onclick], main [onerror]"
+    assert page.locator(hostile).count() == 0
+    # an edit that drops the tags is flagged; putting the chips back clears the flag
+    seg = page.locator(".seg", has=page.locator(".src .chip")).first
+    seg.click()
+    page.keyboard.press("e")
+    editor = seg.locator("[data-editor]")
+    editor.fill("The bridge will reopen in June.")
+    seg.locator("button[data-action=save]").click()
+    expect(seg.locator(".flags")).to_contain_text("inline tags")
+    editor = seg.locator("[data-editor]")
+    if not editor.is_visible():
+        seg.click()
+        page.keyboard.press("e")
+    editor.fill("The bridge will reopen in ⟦1⟧June⟦/1⟧ ")
+    editor.press("End")
+    seg.locator("button[data-action=chip]", has_text="⟦2/⟧").click()  # the dropped <img> back as a chip
+    editor.press("End")
+    editor.type(".")
+    seg.locator("button[data-action=save]").click()
+    expect(seg.locator("[data-target] .chip")).to_have_count(3)
+    expect(seg.locator(".flags")).not_to_contain_text("inline tags")
+    assert page.evaluate("typeof window.__pwned") == "undefined"

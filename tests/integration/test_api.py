@@ -968,3 +968,15 @@ def test_health_shows_no_details_of_a_failure(tmp_path):
     response = client.get("/health")
     assert response.json() == {"status": "degraded", "database": "ok", "queue": "unreachable"}
     assert "127.0.0.1" not in response.text and "Error" not in response.text
+
+
+def test_translate_html_like_libretranslate(copy_client):
+    html = ('<p>The main bridge in the divided town will reopen to pedestrians on <strong>June 3</strong>, the '
+            'municipality said on Tuesday.</p>\n<p><a href="https://news.example/x" title="Read it">Read more</a></p>')
+    answer = copy_client.post("/translate", json={"q": html, "source": "en", "target": "sq", "format": "html"},
+                              headers=ADMIN)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"translatedText": html}
+    cyrillic = copy_client.post("/translate", json={"q": [html], "source": "en", "target": "sr-Cyrl",
+                                                    "format": "html"}, headers=ADMIN).json()["translatedText"][0]
+    assert '<a href="https://news.example/x" title="Реад ит">' in cyrillic and "<strong>" in cyrillic

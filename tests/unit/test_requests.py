@@ -54,7 +54,8 @@ def test_unknown_fields_are_ignored(settings):
 # --- text -----------------------------------------------------------------------------------------------------
 def test_bytes_are_decoded_and_a_bad_byte_is_located(settings):
     assert prepare({"text": EN.encode(), "targets": "tr"}, settings).text == EN
-    assert prepare({"text": b"\xef\xbb\xbf" + EN.encode(), "targets": "tr"}, settings).text == EN  # BOM
+    assert prepare({"text": b"\xef\xbb\xbf" + EN.encode(), "targets": "tr"}, settings).text == "\ufeff" + EN  # BOM
+    #                                                      kept, with the line endings, for the rendered article
     error = refused(settings, rq.UNREADABLE, "UTF-8", "byte 13", "line 2", text=b"first line\nab\xff rest")
     assert (error.status, error.exit_code) == (400, 3)
 
@@ -168,7 +169,8 @@ def test_a_short_item_takes_the_language_of_its_batch(settings):
 # --- format, priority, callback ------------------------------------------------------------------------------
 def test_format(settings):
     assert prepare({"text": EN, "targets": "tr", "format": "text"}, settings).format == "text"
-    assert refused(settings, rq.INVALID, "format", "html", format="html").status == 422
+    assert prepare({"text": EN, "targets": "tr", "format": "html"}, settings).format == "html"
+    assert refused(settings, rq.INVALID, "format", "docx", format="docx").status == 422
     with pytest.raises(RequestError, match="unknown format 'pdf'"):
         prepare({"text": EN, "source": "en", "targets": "tr"}, settings, default_format="pdf")
 

@@ -412,3 +412,49 @@ def test_tmx_validate_reports_structure():
     root.remove(root.find("header"))
     assert any("one <header> followed by one <body>" in p for p in tmx.validate(etree.tostring(root)))
     assert "root element must be <tmx>" in tmx.validate(b"<xliff/>")[0]
+
+
+# --- inline tags (HTML drafts) ----------------------------------------------------------------------------
+def html_draft(store: JobStore) -> tuple[str, dict]:
+    """An HTML job's draft whose segments carry inline tags, one of them across a sentence boundary."""
+    from translate.pipeline import segment as cut
+
+    text = ('<p>The <a href="/x?a=1&amp;b=2">minister</a> said the <strong>bridge will open. Residents</strong> '
+            'doubt it.<img src="i.png"></p>')
+    blocks, segs = cut(text, "en", "html")
+    rows = [SegmentRow(s.index, s.block, s.source, s.space_after) for s in segs]
+    job_id, drafts = store.create_job(source_lang="en", text=text, fmt="html",
+                                      targets=[("sq", 1, [asdict(b) for b in blocks], rows)])
+    draft_id = drafts["sq"]
+    store.start(draft_id, 0)
+    store.save_segments(draft_id, [SegmentRow(s.index, s.block, s.source, s.space_after, None, s.source)
+                                   for s in segs])
+    store.finish_draft(draft_id)
+    return job_id, store.draft(draft_id)
+
+
+def test_inline_tags_are_pc_ph_sc_ec_with_their_markup_and_read_back(store):
+    from translate import inline
+
+    job_id, draft = html_draft(store)
+    data = xliff.export_draft(draft, "en", job_id)
+    assert xliff.validate(data) == []
+    root = parse(data)
+    first, second = unit(root, 0), unit(root, 1)
+    pc = first.find("x:segment/x:source/x:pc", NS)
+    assert (pc.get("dataRefStart"), pc.get("dataRefEnd"), pc.text) == ("o1", "c1", "minister")
+    assert first.find("x:segment/x:source/x:sc", NS).get("isolated") == "yes"   # <strong> opens here ...
+    assert second.find("x:segment/x:source/x:ec", NS).get("isolated") == "yes"  # ... and closes there
+    assert second.find("x:segment/x:target/x:ph", NS).get("dataRef") == "s3"
+    data_of = {d.get("id"): d.text for d in first.iterfind("x:originalData/x:data", NS)}
+    assert data_of == {"o1": '<a href="/x?a=1&amp;b=2">', "c1": "</a>", "o2": "<strong>"}
+    assert xliff.import_draft(data, draft, "en") == {}  # read back exactly: same sources, same targets
+    # A CAT tool's edit: words changed inside the pair, the <ph> moved to the front.
+    target = second.find("x:segment/x:target", NS)
+    ec, ph = target.find("x:ec", NS), target.find("x:ph", NS)
+    target.remove(ph)
+    target.insert(0, ph)
+    target.text, ph.tail, ec.tail = "", "Banorët", " dyshojnë."
+    changed = xliff.import_draft(etree.tostring(root, encoding="UTF-8"), draft, "en")
+    assert list(changed) == [1]
+    assert changed[1] == inline.code(inline.ALONE, 3) + "Banorët" + inline.code(inline.CLOSE, 2) + " dyshojnë."

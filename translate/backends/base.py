@@ -2,7 +2,10 @@
 
 ``MarianEngine.translate`` drops duplicate sentences, cuts sentences longer than the model's input
 limit at clause boundaries (never truncating), sorts by length into batches under a token budget,
-and asks the backend's ``_generate`` for one batch of SentencePiece pieces at a time.
+and asks the backend's ``_generate`` for one batch of SentencePiece pieces at a time. A sentence
+with inline tags (``translate.inline`` codes) is translated without them and the tags are put back
+where the decoder's attention says their words went (``translate.tagplace``): the model never sees
+a tag.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from common.settings import Settings
+from translate import inline, tagplace
 from translate.engine import Translation, make_batches
 from translate.segment import split_long
 
@@ -25,6 +29,7 @@ class Decoded:
     pieces: list[str]
     score: float | None
     hit_limit: bool
+    attention: list[list[float]] | None = None  # per target piece, over the input pieces (when asked for)
 
 
 class MarianEngine(ABC):
@@ -43,8 +48,9 @@ class MarianEngine(ABC):
         """Target pieces back to text."""
 
     @abstractmethod
-    def _generate(self, batch: list[list[str]], max_length: int) -> list[Decoded]:
-        """Decode a batch of source piece lists (each with its language token and EOS)."""
+    def _generate(self, batch: list[list[str]], max_length: int, attention: bool = False) -> list[Decoded]:
+        """Decode a batch of source piece lists (each with its language token and EOS); with
+        ``attention``, also the decoder's attention over the input (a backend may not give it)."""
 
     # --- the shared part --------------------------------------------------------------------------
     def count_tokens(self, sentence: str) -> int:
@@ -52,21 +58,28 @@ class MarianEngine(ABC):
 
     def translate(self, sentences: Sequence[str]) -> list[Translation]:
         unique = list(dict.fromkeys(sentences))
-        parts = [self._tokenized_parts(s) for s in unique]
-        decoded = self._translate_pieces([pieces for ps in parts for pieces in ps])
+        tagged = {s: tagplace.prepare(s) for s in unique if inline.has_codes(s)}
+        inputs = [tagged[s].plain if s in tagged else s for s in unique]
+        parts = [self._tokenized_parts(s) for s in inputs]
+        aligned = [text if s in tagged and len(ps) == 1 else None
+                   for s, text, ps in zip(unique, inputs, parts, strict=True) for _ in ps]
+        decoded = self._translate_pieces([pieces for ps in parts for pieces in ps], aligned)
         results: dict[str, Translation] = {}
         at = 0
         for sentence, pieces in zip(unique, parts, strict=True):
             chunk = decoded[at:at + len(pieces)]
             at += len(pieces)
             if not chunk:
-                results[sentence] = Translation("", 0.0)
+                results[sentence] = Translation(tagplace.restore(tagged[sentence], "") if sentence in tagged
+                                                else "", 0.0)
                 continue
-            text = " ".join(t for t, _, _ in chunk if t)
-            scores = [s for _, s, _ in chunk if s is not None]
+            text = " ".join(t for t, _, _, _ in chunk if t)
+            if sentence in tagged:
+                text = tagplace.restore(tagged[sentence], text, chunk[0][3] if len(chunk) == 1 else None)
+            scores = [s for _, s, _, _ in chunk if s is not None]
             results[sentence] = Translation(
                 text, sum(scores) / len(scores) if scores else None,
-                any(h for _, _, h in chunk), len(pieces))
+                any(h for _, _, h, _ in chunk), len(pieces))
         return [results[s] for s in sentences]
 
     def _tokenized_parts(self, sentence: str) -> list[list[str]]:
@@ -79,16 +92,28 @@ class MarianEngine(ABC):
         cut = split_long(sentence, self.settings.max_input_tokens, self.count_tokens)
         return [self._pieces(part.strip()) for part in cut]
 
-    def _translate_pieces(self, sentences: list[list[str]]) -> list[tuple[str, float | None, bool]]:
+    def _translate_pieces(self, sentences: list[list[str]], aligned: list[str | None] | None = None,
+                          ) -> list[tuple[str, float | None, bool, list | None]]:
+        """Translate piece lists; for those whose ``aligned`` entry is their source text, also the
+        links of each target piece to the source piece it attends to most (None if not given)."""
+        aligned = aligned or [None] * len(sentences)
         prefix = [self.target_token] if self.target_token else []
         sources = [[*prefix, *pieces, EOS] for pieces in sentences]
-        out: list[tuple[str, float | None, bool] | None] = [None] * len(sources)
+        out: list[tuple[str, float | None, bool, list | None] | None] = [None] * len(sources)
         for batch in make_batches([len(s) for s in sources], self.settings.batch_tokens,
                                   self.settings.batch_size):
             longest = max(len(sources[i]) for i in batch)
             max_length = int(longest * self.settings.max_decoding_ratio) + self.settings.max_decoding_extra
-            for i, result in zip(batch, self._generate([sources[i] for i in batch], max_length), strict=True):
+            want = any(aligned[i] is not None for i in batch)
+            results = self._generate([sources[i] for i in batch], max_length, want) if want else \
+                self._generate([sources[i] for i in batch], max_length)
+            for i, result in zip(batch, results, strict=True):
                 pieces = [p for p in result.pieces if not _LANGUAGE_TOKEN.fullmatch(p)]
-                text = self._detokenize(pieces).replace("▁", " ")  # pieces the target spm lacks
-                out[i] = (" ".join(text.split()), result.score, result.hit_limit)
+                text = " ".join(self._detokenize(pieces).replace("▁", " ").split())  # pieces the target spm lacks
+                links = None
+                if aligned[i] is not None and result.attention:
+                    rows = [row for p, row in zip(result.pieces, result.attention, strict=False)
+                            if not _LANGUAGE_TOKEN.fullmatch(p)]
+                    links = tagplace.links_from_attention(aligned[i], sentences[i], text, pieces, rows, len(prefix))
+                out[i] = (text, result.score, result.hit_limit, links)
         return out  # type: ignore[return-value]

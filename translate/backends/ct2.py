@@ -48,14 +48,15 @@ class Ct2Engine(MarianEngine):
     def _detokenize(self, pieces: list[str]) -> str:
         return self.model.target.decode_pieces(pieces)
 
-    def _generate(self, batch: list[list[str]], max_length: int) -> list[Decoded]:
+    def _generate(self, batch: list[list[str]], max_length: int, attention: bool = False) -> list[Decoded]:
         s = self.settings
         results = self.model.translator.translate_batch(
             batch, beam_size=s.beam_size, max_decoding_length=max_length, max_input_length=0,
             repetition_penalty=s.repetition_penalty, no_repeat_ngram_size=s.no_repeat_ngram_size,
-            return_scores=True)
+            return_scores=True, return_attention=attention)
         out = []
         for r in results:
             pieces = r.hypotheses[0]
-            out.append(Decoded(pieces, r.scores[0] if r.scores else None, len(pieces) >= max_length))
+            out.append(Decoded(pieces, r.scores[0] if r.scores else None, len(pieces) >= max_length,
+                               r.attention[0] if attention and r.attention else None))
         return out

@@ -42,7 +42,9 @@ class HfEngine(MarianEngine):
     def _detokenize(self, pieces: list[str]) -> str:
         return self.model.tokenizer.convert_tokens_to_string(pieces)
 
-    def _generate(self, batch: list[list[str]], max_length: int) -> list[Decoded]:
+    def _generate(self, batch: list[list[str]], max_length: int, attention: bool = False) -> list[Decoded]:
+        """(No attention: generate's cross-attentions cost a copy per step and beam; tags are placed
+        without it, see ``translate.tagplace``.)"""
         tok, torch, s = self.model.tokenizer, self.model.torch, self.settings
         ids = [tok.convert_tokens_to_ids(pieces) for pieces in batch]
         width = max(map(len, ids))

@@ -1,14 +1,19 @@
-"""Article formats, one module each. A format turns an article into ``Block``s (one per line, so
-the output keeps the structure line for line) and back.
+"""Article formats, one module each. A format turns an article into ``Block``s and back.
 
-``parse(text, fmt)`` and ``render(blocks, texts)`` are the entry points; ``fmt`` is "text" or
-"markdown" (``format_for(path)`` picks one from a file name).
+Text and Markdown give one block per line, so the output keeps the structure line for line; HTML
+gives the document's runs of markup (copied) and its units of text (translated), whose inline tags
+are codes (``translate.inline``). ``parse(text, fmt)`` and ``render(blocks, texts)`` are the entry
+points; ``fmt`` is one of ``FORMATS`` (``format_for(path)`` picks one from a file name). The bytes
+around the text (BOM, line endings, final newline; ``framing``) are recorded by ``parse`` and put
+back by ``render``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from translate.formats import framing as framing_
 
 
 @dataclass(frozen=True)
@@ -17,27 +22,48 @@ class Block:
     text: str              # the words to translate ("" for blank and verbatim lines)
     suffix: str = ""       # trailing markup kept as it is (a Markdown hard break "  ")
     translate: bool = True  # False: the whole line is copied (code, tables' rules, blank lines)
+    sep: str = "\n"        # what follows the block in the article ("" between HTML runs, at a missing final newline)
+    kind: str = ""         # "" a line; rich formats: "html" a unit, "attr"/"tag" an attribute and its tag,
+    #                        "framing" the file's BOM (prefix) and line ending (suffix), "note" a remark
+    raw: str | None = None        # a unit's text as written in the source (entities and all)
+    codes: dict | None = None     # a unit's inline codes -> the markup each stands for; an attribute's tag
+    entities: dict | None = None  # characters the source wrote as character references -> how
 
     @property
     def line(self) -> str:
         return self.prefix + self.text + self.suffix
 
 
-FORMATS = ("text", "markdown")
+FORMATS = ("text", "markdown", "html")
+_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".html": "html", ".htm": "html",
+             ".xhtml": "html"}
+EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html"}
+FRAMING, NOTE = "framing", "note"
 
 
 def format_for(path: str | Path | None) -> str:
-    suffix = Path(str(path or "")).suffix.lower()
-    return "markdown" if suffix in {".md", ".markdown", ".mdown"} else "text"
+    return _SUFFIXES.get(Path(str(path or "")).suffix.lower(), "text")
 
 
 def parse(text: str, fmt: str) -> list[Block]:
-    from translate.formats import markdown, plaintext
+    from translate.formats import html, markdown, plaintext
 
-    modules = {"text": plaintext, "markdown": markdown}
+    modules = {"text": plaintext, "markdown": markdown, "html": html}
     if fmt not in modules:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    return modules[fmt].parse(text)
+    framing, body = framing_.split(text)
+    blocks = modules[fmt].parse(body)
+    if fmt != "html" and blocks and not framing.final_newline:
+        blocks[-1] = replace(blocks[-1], sep="")
+    if framing.bom or framing.newline != "\n":
+        blocks.append(Block("\ufeff" if framing.bom else "", "", framing.newline, translate=False, sep="",
+                            kind=FRAMING))
+    return blocks
+
+
+def notes(blocks: list[Block]) -> list[str]:
+    """What the format has to say about the article (an HTML document that was repaired)."""
+    return [b.text for b in blocks if b.kind == NOTE]
 
 
 def stored_blocks(draft: dict) -> tuple[list[Block], list[str]]:
@@ -51,11 +77,26 @@ def stored_blocks(draft: dict) -> tuple[list[Block], list[str]]:
 
 
 def render_stored(draft: dict) -> str:
-    """A stored draft back into its article, line for line."""
+    """A stored draft back into its article."""
     return render(*stored_blocks(draft))
 
 
 def render(blocks: list[Block], texts: list[str]) -> str:
-    """Put translated texts (one per block) back into the article's structure."""
-    lines = [b.prefix + (t if b.translate else b.text) + b.suffix for b, t in zip(blocks, texts, strict=True)]
-    return "\n".join(lines) + "\n"
+    """Put translated texts (one per block) back into the article's structure and framing."""
+    from translate.formats import html
+
+    out: list[str] = []
+    framing = None
+    attrs: list[tuple[Block, str]] = []  # translated attributes waiting for the tag they belong to
+    for block, text in zip(blocks, texts, strict=True):
+        if block.kind == FRAMING:
+            framing = framing_.Framing(bool(block.prefix), block.suffix or "\n")
+        elif block.kind == html.ATTR:
+            attrs.append((block, text))
+        elif block.kind in (html.UNIT, html.TAG):
+            out.append(html.render_block(block, text, attrs) + block.sep)
+            attrs = []
+        elif block.kind != NOTE:
+            out.append(block.prefix + (text if block.translate else block.text) + block.suffix + block.sep)
+    rendered = "".join(out)
+    return framing_.apply(framing, rendered) if framing else rendered
