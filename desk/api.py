@@ -52,7 +52,7 @@ from desk.api_docs import (
     TRANSLATE_BODY_DOC,
 )
 from desk.api_review import Reviewing
-from desk.inputs import MAX_DB_INT, InputGuard, shown
+from desk.inputs import MAX_DB_INT, InputGuard, json_body, shown
 from desk.keys import ROLES, SUBMITTER
 from newsroom.lifecycle import STATES
 from newsroom.requests import MALFORMED, RequestError
@@ -64,7 +64,7 @@ log = logging.getLogger("dragoman.api")
 # --- reading bodies -------------------------------------------------------------------------------------
 async def _json_body(request: Request) -> Any:
     try:
-        return await request.json()
+        return await json_body(request)
     except (ValueError, RecursionError) as exc:  # InputGuard refuses deep nesting first; this is the backstop
         raise ApiError(400, "the request body is not valid JSON") from exc
 

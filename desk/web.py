@@ -31,7 +31,7 @@ from common.languages import LANGUAGES, NAMES, LanguageError, normalize
 from desk import web_views as views
 from desk.api_desk import RENDERED, ApiError, Desk, Principal
 from desk.api_review import Reviewing
-from desk.inputs import MAX_DB_INT, is_id, shown
+from desk.inputs import MAX_DB_INT, is_id, json_body, shown
 from desk.keys import REVIEWER, SUBMITTER, allows
 from glossary.store import shared_store
 from newsroom.lifecycle import DRAFT_READY, FAILED, STATES, UNFINISHED
@@ -200,7 +200,7 @@ async def _form(request: Request):
 
 async def _json(request: Request) -> dict:
     try:
-        body = await request.json()
+        body = await json_body(request)
     except (ValueError, RecursionError) as exc:
         raise UIError(400, "the request body is not valid JSON") from exc
     if not isinstance(body, dict):
