@@ -1,5 +1,5 @@
-"""The API's event loop never waits on a request's CPU work: reading and checking a JSON body, checking an
-article (``newsroom.requests.prepare``) and parsing and splitting it run in the thread pool, so ``/health``
+"""The API's event loop never waits on a request's CPU work: checking and decoding a JSON body, decoding a form,
+checking an article (``newsroom.requests.prepare``) and parsing and splitting it run in the thread pool, so ``/health``
 answers while a large submission is being worked on.
 
 Each test holds one step inside a patched function (it sets ``entered`` and waits for ``release``), asks for
@@ -30,6 +30,11 @@ HELD = [
     ("request checks", desk.api_desk, "prepare"),
     ("JSON depth check", desk.inputs, "json_depth_ok"),
 ]
+FORMS = {  # how an article comes as a form: the client's keyword arguments
+    "urlencoded": {"data": {"text": BIG, "source": "sr-Latn", "targets": "sr-Cyrl", "format": "text"}},
+    "file upload": {"data": {"source": "sr-Latn", "targets": "sr-Cyrl"},
+                    "files": {"file": ("vesti.txt", BIG.encode(), "text/plain")}},
+}
 
 
 def _hold(monkeypatch, module, name: str) -> tuple[threading.Event, threading.Event]:
@@ -95,3 +100,15 @@ def test_health_answers_while_a_translate_request_is_checked(tmp_path, monkeypat
     assert health.status_code == 200, health.text
     assert answer.status_code == 200, answer.text
     assert answer.json()["translatedText"].startswith("Полиција је затворила прелаз Јариње [")
+
+
+@pytest.mark.parametrize("form", FORMS.values(), ids=FORMS)
+def test_health_answers_while_a_form_is_parsed(tmp_path, monkeypatch, form):
+    entered, release = _hold(monkeypatch, desk.inputs, "parse_form")
+    with make_client(tmp_path) as client:
+        health, submission = _health_while_held(
+            client, lambda: client.post("/jobs", headers=ADMIN, **form), entered, release)
+    assert health.status_code == 200, health.text
+    assert submission.status_code == 201, submission.text
+    job = submission.json()
+    assert (job["source"], job["targets"], job["format"]) == ("sr-Latn", ["sr-Cyrl"], "text")
