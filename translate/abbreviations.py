@@ -60,11 +60,12 @@ STARTERS = {
           "она они то тај та ово овај ова али и у према после након током многи многе много неки неке већина",
 }
 
-# Turkish: words after which a number is a quantity, so that a full stop after the number ends a (nominal) sentence
-# before a capital ("ülke sayısı 27. Bunlardan..."): an ordinal stands before its noun ("9. Kolordu"), never after a
-# count, a rate, a total or "yüzde".
+# Turkish: words after which a number is a quantity or a year, so that a full stop after the number ends a (nominal)
+# sentence before a capital ("ülke sayısı 27. Komisyon ...", "tarihi 17 Şubat 2008. Sırbistan ..."): an ordinal
+# stands before its noun ("9. Kolordu"), never after a count, a rate, a total, "yüzde" or a month.
 QUANTITY_WORDS = {
-    "tr": "% sayısı sayı oranı oran miktarı toplamı toplam tutarı yüzde nüfusu rakamı yaşı puanı numarası saat",
+    "tr": "% sayısı sayı oranı oran miktarı toplamı toplam tutarı yüzde nüfusu rakamı yaşı puanı numarası saat "
+          "ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık",
 }
 
 

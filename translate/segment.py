@@ -8,9 +8,9 @@ abbreviation ("Maj. Gen.", "Tümg.", "z.", "npr.", "Cad.", "rr.", "čl."), an in
 quotation. The word lists are data, per language, in ``translate.abbreviations``.
 
 A number ends a sentence before a capital (27, 4.500, 14.30, 17.02.2008), except a Turkish ordinal: a whole
-number before a capital that starts no sentence, unless the word before it makes it a count ("ülke sayısı 27.
-Bunlardan ...", "yüzde 17. Gençler ..."). A word with dots that is not an acronym (www.aa.com.tr,
-info@rts.rs, kfor.nato.int) ends a sentence like any word.
+number before a capital that starts no sentence, unless the word before it makes it a count or a year ("ülke
+sayısı 27. Bunlardan ...", "yüzde 17. Gençler ...", "17 Şubat 2008. Sırbistan ..."). A word with dots that is
+not an acronym (www.aa.com.tr, info@rts.rs, kfor.nato.int) ends a sentence like any word.
 """
 
 from __future__ import annotations
@@ -162,8 +162,8 @@ def _number_ends(word: str, next_word: str, key: str, previous: str, starter: bo
     """A full stop after a number (27, 4.500, 14.30, 17.02.2008) ends a sentence before a capital, except after a
     Turkish ordinal: "9. Kolordu", "15. Tümen". A Turkish ordinal stands before its noun, so a whole number is
     one unless a sentence starter follows it ("... 27. Bunlardan 21'i") or the word before it makes it a count,
-    a rate or a total ("ülke sayısı 27.", "yüzde 27.", "%27."); a number with dots is a quantity, a time or a
-    date, never an ordinal."""
+    a rate, a total or a year ("ülke sayısı 27.", "yüzde 27.", "%27.", "17 Şubat 2008."); a number with dots is
+    a quantity, a time or a date, never an ordinal."""
     if key != "tr" or not word.isdigit() or next_word[:1].isdigit():
         return True
     return starter or previous.lower() in _QUANTITY["tr"]

@@ -208,10 +208,11 @@ def test_abbreviation_in_its_sentence(monkeypatch, lang, entry):
 
 @pytest.mark.parametrize("lang, word", _QUANTITY_WORDS, ids=[f"{lang}:{word}" for lang, word in _QUANTITY_WORDS])
 def test_a_number_after_a_quantity_word_ends_a_sentence(monkeypatch, lang, word):
-    """"ülke sayısı 27. Komisyon ...": a count, not an ordinal; without the word "27. Komisyon" reads as an
-    ordinal before its noun."""
+    """"ülke sayısı 27. Komisyon ...", "17 Şubat 2008. Sırbistan ...": a count or a year, not an ordinal; without
+    the word, "27. Komisyon" reads as an ordinal before its noun."""
     paragraph = QUANTITIES[lang][word]
-    assert re.search(re.escape(word) + (r"\d+\. \| " if word == "%" else r"\s+\d+\. \| "), paragraph), paragraph
+    number_ends = r"\d+\. \| " if word == "%" else r"\s+\d+\. \| "
+    assert re.search(re.escape(word) + number_ends, paragraph, re.IGNORECASE), paragraph
     _check_needs_entry(monkeypatch, lang, word, paragraph)
 
 
