@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from translate import abbreviations
 from translate.abbreviations import words
 
+# The word lists (translate.abbreviations) as sets: per language, but those before numbers and those that are
+# sometimes final count in every language's text.
 ABBREVIATIONS = words(abbreviations.NEVER_FINAL)
 STARTERS = words(abbreviations.STARTERS)
 _BEFORE_NUMBER = frozenset().union(*words(abbreviations.BEFORE_NUMBER).values())
