@@ -52,7 +52,7 @@ from desk.api_docs import (
     TRANSLATE_BODY_DOC,
 )
 from desk.api_review import Reviewing
-from desk.inputs import MAX_DB_INT, InputGuard, shown
+from desk.inputs import MAX_DB_INT, InputGuard, form_body, json_body, shown
 from desk.keys import ROLES, SUBMITTER
 from newsroom.lifecycle import STATES
 from newsroom.requests import MALFORMED, RequestError
@@ -64,7 +64,7 @@ log = logging.getLogger("dragoman.api")
 # --- reading bodies -------------------------------------------------------------------------------------
 async def _json_body(request: Request) -> Any:
     try:
-        return await request.json()
+        return await json_body(request)
     except (ValueError, RecursionError) as exc:  # InputGuard refuses deep nesting first; this is the backstop
         raise ApiError(400, "the request body is not valid JSON") from exc
 
@@ -85,18 +85,21 @@ async def _job_fields(request: Request) -> tuple[Any, str]:
         if not isinstance(fields, dict):
             raise RequestError(MALFORMED, "the request body must be a JSON object")
         return fields, "markdown"
-    form = await request.form()
-    fields: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str) and k != "file"}
-    targets = [v for v in form.getlist("targets") if isinstance(v, str)]
-    if len(targets) > 1:
-        fields["targets"] = targets
-    upload = form.get("file")
-    if isinstance(upload, UploadFile):
-        fields["text"] = await upload.read()
-        return fields, formats.format_for(upload.filename)
-    if isinstance(upload, str):
-        fields["text"] = upload
-    return fields, "markdown"
+    form = await form_body(request)
+    try:
+        fields: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str) and k != "file"}
+        targets = [v for v in form.getlist("targets") if isinstance(v, str)]
+        if len(targets) > 1:
+            fields["targets"] = targets
+        upload = form.get("file")
+        if isinstance(upload, UploadFile):
+            fields["text"] = await upload.read()
+            return fields, formats.format_for(upload.filename)
+        if isinstance(upload, str):
+            fields["text"] = upload
+        return fields, "markdown"
+    finally:
+        await form.close()
 
 
 async def _xliff_body(request: Request) -> bytes:
@@ -223,7 +226,8 @@ def create_app(settings: Settings | None = None, service: JobService | None = No
               summary="Translate text and wait for it (LibreTranslate-compatible)")
     async def translate(request: Request, key: PresentedKey) -> dict:
         if _is_form(request):
-            form = await request.form()
+            form = await form_body(request)
+            await form.close()
             fields: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
             if len(qs := [v for v in form.getlist("q") if isinstance(v, str)]) > 1:
                 fields["q"] = qs

@@ -31,7 +31,7 @@ from common.languages import LANGUAGES, NAMES, LanguageError, normalize
 from desk import web_views as views
 from desk.api_desk import RENDERED, ApiError, Desk, Principal
 from desk.api_review import Reviewing
-from desk.inputs import MAX_DB_INT, is_id, shown
+from desk.inputs import MAX_DB_INT, form_body, is_id, json_body, shown
 from desk.keys import REVIEWER, SUBMITTER, allows
 from glossary.store import shared_store
 from newsroom.lifecycle import DRAFT_READY, FAILED, STATES, UNFINISHED
@@ -189,9 +189,10 @@ class Web:
         return views.Terms(concepts, job["source_lang"], target) if concepts else None
 
 
-async def _form(request: Request):
+async def _form(request: Request, article: bool = False):
+    """The request's form; an article's (``article``) parsed in the thread pool, to be closed by the caller."""
     try:
-        return await request.form()
+        return await (form_body(request) if article else request.form())
     except ClientDisconnect:
         raise
     except Exception as exc:  # a malformed body
@@ -200,7 +201,7 @@ async def _form(request: Request):
 
 async def _json(request: Request) -> dict:
     try:
-        body = await request.json()
+        body = await json_body(request)
     except (ValueError, RecursionError) as exc:
         raise UIError(400, "the request body is not valid JSON") from exc
     if not isinstance(body, dict):
@@ -302,19 +303,23 @@ def router(desk: Desk, reviewing: Reviewing | None = None) -> APIRouter:
     @api.post("/ui/jobs/new")
     async def submit_job(request: Request) -> Response:
         session = web.session(request)
-        form = await _form(request)
-        web.check_csrf(request, session, form)
-        web.need(session, SUBMITTER)
-        targets = [t for t in form.getlist("targets") if isinstance(t, str) and t]
-        values = {"text": str(form.get("text") or ""), "source": str(form.get("source") or ""), "targets": targets,
-                  "glossary": str(form.get("glossary") or ""),
-                  "priority": str(form.get("priority") or DEFAULT_PRIORITY), "format": str(form.get("format") or "")}
-        fields, default_format = dict(values), "markdown"
-        upload = form.get("file")
-        if isinstance(upload, UploadFile) and upload.filename:
-            data = await upload.read()
-            if data:
-                fields["text"], default_format = data, formats.format_for(upload.filename)
+        form = await _form(request, article=True)
+        try:
+            web.check_csrf(request, session, form)
+            web.need(session, SUBMITTER)
+            targets = [t for t in form.getlist("targets") if isinstance(t, str) and t]
+            values = {"text": str(form.get("text") or ""), "source": str(form.get("source") or ""),
+                      "targets": targets, "glossary": str(form.get("glossary") or ""),
+                      "priority": str(form.get("priority") or DEFAULT_PRIORITY),
+                      "format": str(form.get("format") or "")}
+            fields, default_format = dict(values), "markdown"
+            upload = form.get("file")
+            if isinstance(upload, UploadFile) and upload.filename:
+                data = await upload.read()
+                if data:
+                    fields["text"], default_format = data, formats.format_for(upload.filename)
+        finally:
+            await form.close()
         key_id = "admin-key" if session.sub == "admin" else session.sub  # as the API names it: one quota
         who = Principal(key_id, session.name, session.role, f"key:{key_id}")
         try:

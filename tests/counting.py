@@ -3,6 +3,11 @@
 
     work = module_work(translate.segment, lambda: split_sentences(text))
     # {"regex calls": ..., "regex chars": ..., "regex matches": ..., "python lines": ...}
+    work = module_work([translate.formats.markdown, translate.segment], lambda: segment(text, "en", "markdown"))
+
+What a regex does inside one call (backtracking) is not counted: a pattern that rescans a run of characters from
+each of its positions reads "len(text)" here however long it works. Such patterns are kept out by their shape
+(a match can start only at the start of a run; nothing after a greedy run that could fail), and tested so.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from types import ModuleType
 
 
@@ -21,7 +26,7 @@ def new_work() -> dict[str, int]:
 class CountingPattern:
     """A compiled pattern that counts its calls, the matches it finds and the characters it reads at least: a
     scan (``finditer``, ``sub``, ``findall``, ``split``) the text from ``pos``, a ``search`` up to the end of its
-    match (or of the text when it finds none), a ``match`` up to the end of its match."""
+    match (or of the text when it finds none), a ``match`` or ``fullmatch`` up to the end of its match."""
 
     def __init__(self, pattern: re.Pattern[str], work: dict[str, int]):
         self.pattern, self.work = pattern, work
@@ -58,6 +63,10 @@ class CountingPattern:
         match = self.pattern.match(text, pos, endpos)
         return self._count(pos, match.end() if match else pos, match)
 
+    def fullmatch(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        match = self.pattern.fullmatch(text, pos, endpos)
+        return self._count(pos, match.end() if match else pos, match)
+
 
 def counting(value, work: dict[str, int]):
     """``value`` with its compiled patterns (alone, or the values of a dict or list) counting their work."""
@@ -85,17 +94,23 @@ def counted(module: ModuleType, work: dict[str, int]) -> Iterator[None]:
             setattr(module, name, value)
 
 
+def _modules(module: ModuleType | list[ModuleType]) -> list[ModuleType]:
+    return module if isinstance(module, list) else [module]
+
+
 @contextmanager
-def lines_run(module: ModuleType, work: dict[str, int]) -> Iterator[None]:
-    """Count the lines of ``module``'s Python code run while the block runs (each turn of a loop counts)."""
+def lines_run(module: ModuleType | list[ModuleType], work: dict[str, int]) -> Iterator[None]:
+    """Count the lines of ``module``'s (or the modules') Python code run while the block runs (each turn of a loop
+    counts)."""
     work.setdefault("python lines", 0)
+    files = {m.__file__ for m in _modules(module)}
 
     def count_lines(frame, event, arg):
         work["python lines"] += event == "line"
         return count_lines
 
     def trace(frame, event, arg):
-        return count_lines if frame.f_code.co_filename == module.__file__ else None
+        return count_lines if frame.f_code.co_filename in files else None
 
     previous = sys.gettrace()
     sys.settrace(trace)
@@ -105,14 +120,15 @@ def lines_run(module: ModuleType, work: dict[str, int]) -> Iterator[None]:
         sys.settrace(previous)
 
 
-def module_work(module: ModuleType, run: Callable[[], object], lines: bool = True) -> dict[str, int]:
-    """The work ``run()`` does in ``module``: its regexes' calls, characters and matches, and (``lines``) the
-    lines of its code run."""
+def module_work(module: ModuleType | list[ModuleType], run: Callable[[], object],
+                lines: bool = True) -> dict[str, int]:
+    """The work ``run()`` does in ``module`` (or in each of a list of modules, added up): its regexes' calls,
+    characters and matches, and (``lines``) the lines of its code run."""
     work = new_work()
-    with counted(module, work):
-        if not lines:
-            run()
-            return work
-        with lines_run(module, work):
-            run()
+    with ExitStack() as stack:
+        for each in _modules(module):
+            stack.enter_context(counted(each, work))
+        if lines:
+            stack.enter_context(lines_run(module, work))
+        run()
     return work

@@ -48,10 +48,10 @@ class Draft:
     glossary_version: int | None = None
 
     def block_texts(self) -> list[str]:
-        texts = [""] * len(self.blocks)
+        parts: list[list[str]] = [[] for _ in self.blocks]  # joined once: += on a list item copies (quadratic)
         for seg in self.segments:
-            texts[seg.block] += seg.target + seg.space_after
-        return texts
+            parts[seg.block] += (seg.target, seg.space_after)
+        return ["".join(p) for p in parts]
 
     def render(self) -> str:
         return formats.render(self.blocks, self.block_texts())

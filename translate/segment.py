@@ -2,9 +2,15 @@
 
 A boundary is a run of ``.``, ``!``, ``?`` or ``…`` (with any closing quotes or brackets after it),
 then whitespace, then something that can start a sentence. It is not a boundary after a known
-abbreviation ("Maj. Gen.", "Tümg.", "z.", "npr."), an initial ("John F. Kennedy"), a month or
-"No." before a number ("Oct. 9", "No. 5"), a Turkish ordinal ("9. Kolordu"), a dotted acronym
-("U.N.") unless the next word plainly starts a sentence, or inside a quotation.
+abbreviation ("Maj. Gen.", "Tümg.", "z.", "npr.", "Cad.", "rr.", "čl."), an initial ("John F. Kennedy",
+"Lj. Petrović"), a month or "No." before a number ("Oct. 9", "No. 5", "15. јан. 2024"), a Turkish ordinal
+("9. Kolordu"), a dotted acronym ("U.N.") unless the next word plainly starts a sentence, or inside a
+quotation. The word lists are data, per language, in ``translate.abbreviations``.
+
+A number ends a sentence before a capital (27, 4.500, 14.30, 17.02.2008), except a Turkish ordinal: a whole
+number before a capital that starts no sentence, unless the word before it makes it a count or a year ("ülke
+sayısı 27. Bunlardan ...", "yüzde 17. Gençler ...", "17 Şubat 2008. Sırbistan ..."). A word with dots that is
+not an acronym (www.aa.com.tr, info@rts.rs, kfor.nato.int) ends a sentence like any word.
 """
 
 from __future__ import annotations
@@ -14,42 +20,26 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# Abbreviations (lower-case, without the final dot) that never end a sentence themselves.
-_TITLES = {
-    "en": "mr mrs ms messrs dr prof gen maj lt col capt cpt sgt cpl pvt brig adm cmdr gov sen rep "
-          "amb pres sec supt insp det st jr sr rev hon fig vol pp ed eds approx dept est inc corp ltd co "
-          "mt ft ave blvd",
-    "tr": "dr prof doç yrd tümg korg org tuğg tuğa tümamiral alb yzb ütğm tğm bnb kur bşk bşk.yrd sn "
-          "av müh öğr gör arş ltd şti tic san a.ş vb vs örn bkz yy no nr s sy çev haz ed",
-    "sq": "dr prof z znj zj mr gjen kol kap mjr ish nr fq shih sh psh etj etc pra",
-    "sr": "dr prof mr gosp g gđa gđica gen puk maj kap sv ul br str tzv tj npr itd sl dipl ing "
-          "др проф мр г гђа ген пук мај кап св ул бр стр тзв тј нпр итд сл дипл инж",
-}
-_MONTHS = "jan feb mar apr jun jul aug sep sept oct nov dec"
-_BEFORE_NUMBER = {"no", "nos", "nr", "br", "бр", "art", "p", "pp", "ch", "sec", "para", *_MONTHS.split()}
-# Abbreviations that often do end a sentence: a boundary only if a sentence starter follows.
-_SOMETIMES_FINAL = {"etc", "etj", "vb", "vs", "itd", "итд", "sl", "сл", "a.m", "p.m", "inc", "ltd", "co",
-                    "jr", "sr", "corp"}
+from translate import abbreviations
+from translate.abbreviations import words
 
-_STARTERS = {
-    "en": "the a an he she it they we i you this that these those there his her its their our but and "
-          "however meanwhile in on at after before during while since when if as for according "
-          "officials police no some many most both one two three four five",
-    "tr": "bu o bir ancak fakat ama ve de da şu bunun onun öte ayrıca daha",
-    "sq": "ai ajo ata ato ky kjo këto këta por dhe në sipas pas gjatë edhe",
-    "sr": "on ona oni to taj ta ovo ovaj ova ali i u prema posle nakon tokom mnogi mnoge mnogo neki neke "
-          "većina он она они то тај та ово овај ова али и у према после након током многи многе много неки "
-          "неке већина",
-}
-
-ABBREVIATIONS = {lang: set(words.split()) for lang, words in _TITLES.items()}
-STARTERS = {lang: set(words.split()) for lang, words in _STARTERS.items()}
+# The word lists (translate.abbreviations) as sets: per language, but those before numbers and those that are
+# sometimes final count in every language's text.
+ABBREVIATIONS = words(abbreviations.NEVER_FINAL)
+STARTERS = words(abbreviations.STARTERS)
+_BEFORE_NUMBER = frozenset().union(*words(abbreviations.BEFORE_NUMBER).values())
+_SOMETIMES_FINAL = frozenset().union(*words(abbreviations.SOMETIMES_FINAL).values())
+_SECOND_WORDS = frozenset(entry.split()[1] for entry in _SOMETIMES_FINAL if " " in entry)  # "al" of "et al"
+_INITIALS = words(abbreviations.INITIALS)
+_QUANTITY = words(abbreviations.QUANTITY_WORDS)
 
 _CLOSERS = "\"'”’»«“)]}"
 # The look-behind starts a match only at the first mark of a run: from inside a long run of dots that is not
 # followed by whitespace, every start would rescan the rest of the run (quadratic).
 _END = re.compile(r"(?<![.!?…])([.!?…]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)")
 _WORD_CHARS = re.compile(r"[\w.\-]*")  # matched on the reversed text: the word that ends at a full stop
+_PREVIOUS_WORD = re.compile(r"%|\s+([\w'’]+)")  # matched on the reversed text: a "%" or the word before a word
+_NUMBER = re.compile(r"\d+(?:\.\d+)*")  # 27, 4.500, 14.30, 17.02.2008
 _NEXT_WORD = re.compile(r"[\"'“”„«»‘(\[–—-]*\s*([\w.]+)")
 _QUOTE_PAIRS = {"“": "”", "„": "“”", "«": "»", "»": "«", "\"": "\""}
 _OPENER = re.compile("[" + re.escape("".join(_QUOTE_PAIRS)) + "]")
@@ -97,13 +87,20 @@ def _in_quotes(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return last >= 0 and end <= spans[last][1]
 
 
-def _word_before(text: str, backwards: str, start: int) -> str:
+def _word_before(text: str, backwards: str, start: int) -> tuple[str, int]:
     r"""The run of word characters, dots and hyphens that ends at ``start``, or at a newline just before it
-    (as ``re.search(r"([\w.\-]+)$", text[:start])`` finds it), read from ``backwards = text[::-1]``: it
-    scans only the word, not the text before it."""
+    (as ``re.search(r"([\w.\-]+)$", text[:start])`` finds it), and where it starts, read from
+    ``backwards = text[::-1]``: it scans only the word, not the text before it."""
     end = start - 1 if text[start - 1:start] == "\n" else start
     length = len(_WORD_CHARS.match(backwards, len(text) - end).group())
-    return text[end - length:end]
+    return text[end - length:end], end - length
+
+
+def _previous_word(text: str, backwards: str, start: int) -> str:
+    """The word before the whitespace that ends at ``start`` ("" if there is none), or "%" when one is right
+    before ``start``; read from ``backwards`` like ``_word_before``: only the whitespace and that word."""
+    match = _PREVIOUS_WORD.match(backwards, len(text) - start)
+    return "" if match is None else (match.group(1) or "%")[::-1]
 
 
 def _is_boundary(text: str, backwards: str, match: re.Match[str], lang: str) -> bool:
@@ -118,31 +115,60 @@ def _is_boundary(text: str, backwards: str, match: re.Match[str], lang: str) -> 
         return False
     if text[match.start(1)] != ".":
         return True                      # ! ? … end a sentence before a capital
-    before = _word_before(text, backwards, match.start(1))
+    before, start = _word_before(text, backwards, match.start(1))
     if not before:
         return True
+    word = before.lstrip("-")
     next_match = _NEXT_WORD.match(text, rest)
-    return _full_stop_ends(before.lstrip("-"), next_match.group(1) if next_match else "", lang)
+    # The word before is read only where a rule needs it: the first word of "et al.", what a Turkish number counts.
+    needs_previous = word.lower() in _SECOND_WORDS or (_lang_key(lang) == "tr" and word.isdigit())
+    previous = _previous_word(text, backwards, start + len(before) - len(word)) if needs_previous else ""
+    return _full_stop_ends(word, next_match.group(1) if next_match else "", lang, previous)
 
 
-def _full_stop_ends(word: str, next_word: str, lang: str) -> bool:
-    """Does a full stop after ``word``, then whitespace and ``next_word``, end a sentence?"""
+def _full_stop_ends(word: str, next_word: str, lang: str, previous: str = "") -> bool:
+    """Does a full stop after ``word``, then whitespace and ``next_word``, end a sentence? ``previous``: the word
+    before ``word`` (where a rule needs it)."""
     low = word.lower()
     key = _lang_key(lang)
     starter = next_word.lower() in STARTERS[key]
-    if low in _SOMETIMES_FINAL:
+    if low in _SOMETIMES_FINAL or f"{previous.lower()} {low}" in _SOMETIMES_FINAL:
         return starter
     if low in _BEFORE_NUMBER and next_word[:1].isdigit():
         return False
     if low in ABBREVIATIONS[key] or (low in ABBREVIATIONS["en"] and key != "en" and len(low) <= 4):
         return False
-    if len(word) == 1 and word.isalpha() and word.isupper():
-        return False                     # an initial: "John F. Kennedy", "J. R. Smith"
-    if "." in word.strip("."):           # dotted acronym: U.N., U.S., p.sh., a.m.
-        return starter
-    if word.isdigit() and key == "tr" and not next_word[:1].isdigit():
-        return False                     # Turkish ordinal: "9. Kolordu", "15. Tümen"
+    if _is_initial(word, key):
+        return False                     # "John F. Kennedy", "J. R. Smith", "Lj. Petrović"
+    if _NUMBER.fullmatch(word):
+        return _number_ends(word, next_word, key, previous, starter)
+    if "." in word.strip("."):           # dotted acronym (U.N., U.S., p.sh., a.m.) or a name (www.aa.com.tr)
+        return starter if _is_acronym(word) else True
     return True
+
+
+def _is_initial(word: str, key: str) -> bool:
+    if len(word) == 1:
+        return word.isalpha() and word.isupper()
+    return word[:1].isupper() and word.lower() in _INITIALS[key]
+
+
+def _is_acronym(word: str) -> bool:
+    """Letters in parts of at most three, one of them a single letter: U.N, U.S.A, p.sh, Ph.D, sh.p.k; not a
+    domain or an address (aa.com.tr, rts.rs, kfor.nato.int), after which a full stop ends a sentence."""
+    parts = word.strip(".").split(".")
+    return all(part.isalpha() and len(part) <= 3 for part in parts) and any(len(part) == 1 for part in parts)
+
+
+def _number_ends(word: str, next_word: str, key: str, previous: str, starter: bool) -> bool:
+    """A full stop after a number (27, 4.500, 14.30, 17.02.2008) ends a sentence before a capital, except after a
+    Turkish ordinal: "9. Kolordu", "15. Tümen". A Turkish ordinal stands before its noun, so a whole number is
+    one unless a sentence starter follows it ("... 27. Bunlardan 21'i") or the word before it makes it a count,
+    a rate, a total or a year ("ülke sayısı 27.", "yüzde 27.", "%27.", "17 Şubat 2008."); a number with dots is
+    a quantity, a time or a date, never an ordinal."""
+    if key != "tr" or not word.isdigit() or next_word[:1].isdigit():
+        return True
+    return starter or previous.lower() in _QUANTITY["tr"]
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import translate.formats
+import translate.formats.markdown
+import translate.formats.plaintext
+import translate.pipeline
+import translate.qa
+import translate.segment
+import translate.serbian
 from common.languages import Direction
+from tests.counting import module_work
+from tests.fixtures.hostile_articles import ARTICLES
 from translate.engine import IdentityEngine, Translation
-from translate.formats import format_for, parse
+from translate.formats import Block, format_for, parse
 from translate.pipeline import ArticleError, decode, segment, translate_article, validate
 
 pytestmark = pytest.mark.unit
@@ -126,3 +139,68 @@ def test_format_for():
     assert format_for("a.md") == "markdown" and format_for("a.txt") == "text" and format_for(None) == "text"
     with pytest.raises(ValueError):
         parse("x", "docx")
+
+
+# --- linear work on hostile articles -------------------------------------------------------------------------
+_PATH = [translate.formats, translate.formats.markdown, translate.formats.plaintext, translate.segment,
+         translate.pipeline, translate.qa, translate.serbian]
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+@pytest.mark.parametrize("shape", ARTICLES)
+def test_translate_article_work_grows_linearly(shape, fmt):
+    """Parsing, splitting, translating (an identity engine), Serbian script and QA of 8,000 characters do at most
+    4.5 times the work on 2,000: about 4 when it is linear, 16 when it is quadratic."""
+    def run(n: int) -> None:
+        translate_article(ARTICLES[shape](n), Direction("sr-Latn", "sr-Cyrl"), IdentityEngine(), fmt)
+
+    small, large = (module_work(_PATH, lambda n=n: run(n)) for n in (2000, 8000))
+    for key in small:
+        assert large[key] <= 4.5 * small[key], (key, small, large)
+
+
+def test_reported_articles_whole():
+    """The reported articles, at their full size: each line parsed, split and kept whole."""
+    spaces = "a" + " " * 100_000 + "b"
+    assert [(b.prefix, b.text, b.suffix) for b in parse(spaces, "markdown")] == [("", spaces, "")]
+    assert [s.source for s in segment(spaces, "en", "text")[1]] == [spaces]
+    assert [s.source for s in segment("«" * 30_000, "sr-Latn", "markdown")[1]] == ["«" * 30_000]
+    assert [s.source for s in segment("Ab. " * 12_000, "en", "text")[1]] == ["Ab."] * 12_000
+
+
+# The patterns the format parsers had before they were made linear, as the reference for what they parse: each
+# took time quadratic in a whitespace run inside a line ((.*?)(\s*)$), or in the spaces and | of a table rule
+# broken at its end ([\s:|-]+\|[\s:|-]*$).
+_OLD_LEAD = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
+_OLD_PREFIX = re.compile(r"^(\s*(?:>\s?)*\s*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,9}[.)]\s+)?)(.*?)(\s*)$")
+_OLD_VERBATIM = re.compile(r"^\s*(?:<[^>]+>\s*|[-*_](?:\s*[-*_]){2,}|\[[^\]]+\]:\s*\S+.*|\|?[\s:|-]+\|[\s:|-]*)$")
+
+
+def _old_blocks(text: str, fmt: str) -> list[Block]:
+    blocks, in_code = [], False
+    for line in text.split("\n"):
+        if fmt == "text":
+            lead, body, trail = _OLD_LEAD.match(line).groups()
+            blocks.append(Block(lead, body, trail, translate=bool(body)))
+        elif re.match(r"^\s*(```|~~~)", line):
+            in_code = not in_code
+            blocks.append(Block("", line, translate=False))
+        elif in_code or not line.strip() or _OLD_VERBATIM.match(line):
+            blocks.append(Block("", line, translate=False))
+        else:
+            prefix, body, trail = _OLD_PREFIX.match(line).groups()
+            blocks.append(Block(prefix, body, trail, translate=bool(body)))
+    if blocks and not blocks[-1].line:
+        blocks.pop()
+    return blocks
+
+
+_MARKUP = st.lists(st.sampled_from(
+    [" ", "  ", "\t", "\u00a0", "\u2028", "\x0b", ">", "#", "-", "*", "+", "_", "|", ":", "[", "]", "[x] ", "<", ">",
+     "1.", "2)", "```", "~~~", "a", "Ab. ", "ë", "\n"]), max_size=24).map("".join)
+
+
+@given(_MARKUP, st.sampled_from(["text", "markdown"]))
+@settings(max_examples=500)
+def test_format_parsers_match_their_reference_patterns(text, fmt):
+    assert parse(text, fmt) == _old_blocks(text, fmt)

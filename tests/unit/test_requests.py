@@ -7,9 +7,13 @@ import dataclasses
 
 import pytest
 
+import translate.detect
+import translate.pipeline
 from common.settings import Settings
 from newsroom import requests as rq
 from newsroom.requests import ArticleRequest, RequestError, celery_priority, parse_targets, prepare
+from tests.counting import module_work
+from tests.fixtures.hostile_articles import ARTICLES
 
 EN = "The cat sat on the mat and the dog was in the garden.\n"
 SR_LATN = "Vlada je saopštila da će se sednica održati u ponedeljak, a ministar je rekao da je to važno.\n"
@@ -266,3 +270,23 @@ def test_checks_run_in_order_cheapest_first(settings, monkeypatch):
     assert refused(settings, rq.UNREADABLE, text="", targets="xx", priority=42, glossary="seed")
     assert refused(settings, rq.LANGUAGE, targets="xx", priority=42, glossary="seed")
     assert refused(settings, rq.INVALID, "priority", priority=42, glossary="seed")
+
+
+# --- linear work on hostile articles -------------------------------------------------------------------------
+@pytest.mark.parametrize("source", ["sr-Latn", "auto"])
+@pytest.mark.parametrize("shape", ARTICLES)
+def test_prepare_work_grows_linearly(tmp_path, shape, source):
+    """The checks of an article of 80,000 characters do at most 4.5 times the work on 20,000 (about 4 when it is
+    linear, 16 when it is quadratic), whether the language is given or detected (or found undetectable)."""
+    big = Settings(database_url=f"sqlite:///{tmp_path}/r.db", max_article_bytes=1_000_000)
+
+    def run(n: int) -> None:
+        try:
+            prepare({"text": ARTICLES[shape](n), "source": source, "targets": "tr,en"}, big)
+        except RequestError as exc:
+            assert exc.kind == "undetected", exc
+
+    modules = [rq, translate.pipeline, translate.detect]
+    small, large = (module_work(modules, lambda n=n: run(n)) for n in (20_000, 80_000))
+    for key in small:
+        assert large[key] <= 4.5 * small[key], (key, small, large)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -10,6 +11,8 @@ from hypothesis import strategies as st
 
 import translate.segment
 from tests.counting import counting, module_work, new_work
+from tests.fixtures.abbreviation_sentences import ABBREVIATIONS, QUANTITIES
+from translate import abbreviations as lists
 from translate.segment import Sentence, split_long, split_sentences
 
 pytestmark = pytest.mark.unit
@@ -49,6 +52,12 @@ EN = [
     (["“We are ready,” the minister said.", "“The army is not.”"]),
     (["The striker wore No. 10 for Prishtina.", "He scored twice."]),
     (["NATO troops patrol the north"]),
+    (["The full statement is on www.kosovapress.com.", "Its editors work in Pristina."]),
+    (["Questions can be sent to press@kfor.int.", "KFOR answers within a day."]),
+    (["The agency counted 4.500.", "Officials in Belgrade gave no figure."]),
+    (["Incl. taxes, the bill came to 40 euros.", "Nobody complained."]),
+    (["The study by Hoxha et al. was published in May.", "It was cited in Brussels."]),
+    (["The first paper on it was by Ilić et al.", "The second one came from Tirana."]),
 ]
 
 TR = [
@@ -67,6 +76,21 @@ TR = [
     (["NATO'ya göre Kosova'daki asker sayısı 4.500.", "Bu sayı önümüzdeki yıl artabilir."]),
     (["Bağımsızlık 17 Şubat 2008'de ilan edildi.", "Sırbistan bunu hâlâ tanımıyor."]),
     (["Bakan şöyle konuştu: \"Diyalog sürecek. Başka yol yok.\"", "Toplantı sona erdi."]),
+    # A number before a capital: an ordinal before its noun, the end of a nominal sentence after a count or before a
+    # sentence starter; a number with dots ends a sentence.
+    (["KFOR Komutanı 9. Kolordu'yu ziyaret etti.", "Ziyaret iki saat sürdü."]),
+    (["Türkiye'nin 2. Ordusu tatbikata katıldı."]),
+    (["Ulutaş, 20. Yüzyıl Balkan Savaşları sergisini açtı."]),
+    (["Konvoy 3. Köprü üzerinden Mitroviça'ya geçti."]),
+    (["AB üyesi ülke sayısı 27.", "Bunlardan 22'si Kosova'yı tanıyor."]),
+    (["Kosova'daki işsizlik yüzde 17.", "Gençler arasında bu oran daha yüksek."]),
+    (["Seçimi kazanan partinin milletvekili sayısı 48.", "Meclis pazartesi toplanacak."]),
+    (["Saldırıda yaralanan polislerin sayısı ise 3.", "Ancak adları açıklanmadı."]),
+    (["Kosova'daki Türk askerlerinin sayısı 4.500.", "Askerlerin çoğu Prizren'de görev yapıyor."]),
+    (["Toplantının başlama saati 14.30.", "Gazeteciler salona alınmadı."]),
+    (["Kosova bağımsızlığını ilan ettiği tarih 17.02.2008.", "Sırbistan bunu hâlâ tanımıyor."]),
+    (["Haberin tamamı www.aa.com.tr.", "Site her gün güncelleniyor."]),
+    (["Başvurular için adres basin@kfor.int.", "Yanıtlar iki gün içinde geliyor."]),
 ]
 
 SQ = [
@@ -84,6 +108,11 @@ SQ = [
     (["„Jemi gati“, tha ministri.", "Ushtria nuk dha asnjë koment."]),
     (["Znj. Vjosa Gashi vizitoi Mitrovicën më 9 tetor.", "Ajo u takua me banorët."]),
     (["Gjen. Kolë Hasani komandon njësinë.", "Njësia ka 300 ushtarë."]),
+    (["Numri i ushtarëve të KFOR-it është 4.500.", "Shumica e tyre janë në Prishtinë."]),
+    (["Takimi nis në orën 14.30.", "Gazetarët duhet të vijnë më herët."]),
+    (["Më shumë informata gjenden në www.rtklive.com.", "Faqja përditësohet çdo ditë."]),
+    (["Pyetjet dërgohen në info@kfor.int.", "Përgjigjet vijnë brenda një dite."]),
+    (["Ura e vjetër u ndërtua në shek. XV.", "Ajo u rindërtua pas luftës."]),
 ]
 
 SR_LATN = [
@@ -99,6 +128,10 @@ SR_LATN = [
     (["Ročište je zakazano za 4. novembar u Prištini.", "Sud je potvrdio datum."]),
     (["Privreda je porasla za 3,5 odsto.", "Nezaposlenost je opala."]),
     (["Komandant je izjavio: „Bezbednost manastira je naš prioritet.“", "On je posetio Dečane."]),
+    (["Kosovo je proglasilo nezavisnost 17.02.2008.", "Srbija to ne priznaje."]),
+    (["Pitanja možete poslati na info@rts.rs.", "Odgovor stiže u roku od dva dana."]),
+    (["Konferencija počinje u 14.30.", "Novinari se prijavljuju na ulazu."]),
+    (["Pesme je prevela Lj. Marković.", "Knjiga je izašla u Nišu."]),
 ]
 
 SR_CYRL = [
@@ -112,12 +145,75 @@ SR_CYRL = [
     (["Стигли су ћебад, храна итд.", "Многе породице су добиле помоћ."]),
     (["Командант је изјавио: „Безбедност манастира је наш приоритет.“", "Он је додао да патроле трају."]),
     (["Пут је затворен тзв. бетонским блоковима.", "Возачи чекају."]),
+    (["Више информација има на www.rts.rs.", "Сајт се ажурира сваког дана."]),
+    (["Број војника у бази је 4.500.", "Већина је из Италије."]),
+    (["Седница је заказана за 15. јан. 2026. године.", "Позвани су сви посланици."]),
 ]
 
 CASES = (
     [("en", s) for s in EN] + [("tr", s) for s in TR] + [("sq", s) for s in SQ]
     + [("sr-Latn", s) for s in SR_LATN] + [("sr-Cyrl", s) for s in SR_CYRL]
 )
+
+
+# --- the word lists: a sentence of its own for every entry (tests/fixtures/abbreviation_sentences.py) -----------
+_TABLES = ("NEVER_FINAL", "BEFORE_NUMBER", "SOMETIMES_FINAL", "INITIALS")
+_ENTRIES = [(lang, entry) for table in _TABLES for lang, entries in lists.words(getattr(lists, table)).items()
+            for entry in sorted(entries)]
+_QUANTITY_WORDS = [(lang, word) for lang, words in lists.words(lists.QUANTITY_WORDS).items() for word in sorted(words)]
+
+
+def test_every_entry_has_a_sentence_and_every_sentence_an_entry():
+    listed: dict[str, set[str]] = {lang: set() for lang in lists.NEVER_FINAL}
+    for table in _TABLES:
+        for lang, entries in lists.words(getattr(lists, table)).items():
+            assert not listed[lang] & entries, (table, lang, listed[lang] & entries)  # one table per language
+            listed[lang] |= entries
+    assert {lang: set(sentences) for lang, sentences in ABBREVIATIONS.items()} == listed
+    assert {lang: set(sentences) for lang, sentences in QUANTITIES.items()} == {
+        lang: set(words) for lang, words in lists.words(lists.QUANTITY_WORDS).items()}
+
+
+def _script(lang: str, entry: str) -> str:
+    if lang != "sr":
+        return lang
+    return "sr-Cyrl" if re.search("[\u0400-\u04ff]", entry) else "sr-Latn"
+
+
+def _without(monkeypatch, entry: str) -> None:
+    """The splitter as if ``entry`` were in none of its lists (of any language)."""
+    for name in ("ABBREVIATIONS", "_INITIALS", "_QUANTITY"):
+        table = getattr(translate.segment, name)
+        monkeypatch.setattr(translate.segment, name, {lang: words - {entry} for lang, words in table.items()})
+    for name in ("_BEFORE_NUMBER", "_SOMETIMES_FINAL"):
+        monkeypatch.setattr(translate.segment, name, getattr(translate.segment, name) - {entry})
+
+
+def _check_needs_entry(monkeypatch, lang: str, entry: str, paragraph: str) -> None:
+    expected = paragraph.split(" | ")
+    text = " ".join(expected)
+    assert [s.text for s in split_sentences(text, lang)] == expected
+    _without(monkeypatch, entry)
+    assert [s.text for s in split_sentences(text, lang)] != expected, f"the paragraph does not need {entry!r}"
+
+
+@pytest.mark.parametrize("lang, entry", _ENTRIES, ids=[f"{lang}:{entry}" for lang, entry in _ENTRIES])
+def test_abbreviation_in_its_sentence(monkeypatch, lang, entry):
+    """Each abbreviation keeps its sentence whole (or, SOMETIMES_FINAL, whole before a capital that starts no
+    sentence), and the sentence splits otherwise without it."""
+    paragraph = ABBREVIATIONS[lang][entry]
+    assert re.search(rf"(?<![\w.]){re.escape(entry)}\.", paragraph, re.IGNORECASE), paragraph
+    _check_needs_entry(monkeypatch, _script(lang, entry), entry, paragraph)
+
+
+@pytest.mark.parametrize("lang, word", _QUANTITY_WORDS, ids=[f"{lang}:{word}" for lang, word in _QUANTITY_WORDS])
+def test_a_number_after_a_quantity_word_ends_a_sentence(monkeypatch, lang, word):
+    """"ülke sayısı 27. Komisyon ...", "17 Şubat 2008. Sırbistan ...": a count or a year, not an ordinal; without
+    the word, "27. Komisyon" reads as an ordinal before its noun."""
+    paragraph = QUANTITIES[lang][word]
+    number_ends = r"\d+\. \| " if word == "%" else r"\s+\d+\. \| "
+    assert re.search(re.escape(word) + number_ends, paragraph, re.IGNORECASE), paragraph
+    _check_needs_entry(monkeypatch, lang, word, paragraph)
 
 
 def _ids(case: tuple[str, list[str]]) -> str:
@@ -282,9 +378,24 @@ _LONG_PARAGRAPHS = {
 }
 
 
+_LONG_PARAGRAPHS_IN = {  # where a rule reads the word before a number or "al."
+    "Turkish counts": ("tr", lambda n: "Ülke sayısı 27. Komisyon karar verdi. " * n),
+    "Turkish ordinals": ("tr", lambda n: "9. Kolordu " * n),
+    "spaces before a Turkish number": ("tr", lambda n: "sayısı" + " " * n + "27. Komisyon"),
+    "et al.": ("en", lambda n: "Hoxha et al. Berisha et al. " * n),
+    "dotted numbers": ("sr-Latn", lambda n: "Sastanak je u 14.30. Ulaz je slobodan. " * n),
+    "domain names": ("en", lambda n: "See www.aa.com.tr. Write to info@rts.rs. " * n),
+}
+
+
 @pytest.mark.parametrize("make", _LONG_PARAGRAPHS.values(), ids=_LONG_PARAGRAPHS)
 def test_split_sentences_work_grows_linearly(make):
     _assert_linear(make, split_sentences)
+
+
+@pytest.mark.parametrize("lang, make", _LONG_PARAGRAPHS_IN.values(), ids=_LONG_PARAGRAPHS_IN)
+def test_split_sentences_work_grows_linearly_in(lang, make):
+    _assert_linear(make, lambda text: split_sentences(text, lang))
 
 
 def test_split_sentences_long_paragraph():

@@ -70,10 +70,10 @@ def stored_blocks(draft: dict) -> tuple[list[Block], list[str]]:
     """A draft as the job store returns it (blocks and segments as dicts): its blocks and, for
     each block, the segments' targets joined as in the source."""
     blocks = [Block(**b) for b in draft["blocks"]]
-    texts = [""] * len(blocks)
+    parts: list[list[str]] = [[] for _ in blocks]  # joined once: += on a list item copies (quadratic)
     for seg in draft["segments"]:
-        texts[seg["block"]] += (seg["target"] or "") + (seg["space_after"] or "")
-    return blocks, texts
+        parts[seg["block"]] += (seg["target"] or "", seg["space_after"] or "")
+    return blocks, ["".join(p) for p in parts]
 
 
 def render_stored(draft: dict) -> str:
