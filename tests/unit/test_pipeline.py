@@ -203,4 +203,7 @@ _MARKUP = st.lists(st.sampled_from(
 @given(_MARKUP, st.sampled_from(["text", "markdown"]))
 @settings(max_examples=500)
 def test_format_parsers_match_their_reference_patterns(text, fmt):
-    assert parse(text, fmt) == _old_blocks(text, fmt)
+    from translate.formats import markdown, plaintext
+
+    module = {"text": plaintext, "markdown": markdown}[fmt]  # the line parsers alone, without the file's framing
+    assert module.parse(text) == _old_blocks(text, fmt)
