@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from common.languages import Direction
 from common.settings import Settings
 from newsroom.jobs import JobStore, SegmentRow
-from translate.engine import Engine, IdentityEngine, Translation
+from translate.engine import Engine, IdentityEngine, Translation, chain_score
 from translate.engines import Engines
 from translate.models import MissingModelError
 from translate.pipeline import Run, Segment
@@ -139,10 +139,13 @@ def _translate(store: JobStore, engines: Engines, settings: Settings, draft: dic
         inputs = run.inputs(chunk) if hop == 0 else [by_source[s][0].pivot or "" for s in chunk]
         outputs = engine.translate(inputs)
         if last:
+            if hop > 0:  # a pivot's confidence covers both hops
+                outputs = [replace(out, score=chain_score(by_source[s][0].pivot_score, out.score))
+                           for s, out in zip(chunk, outputs, strict=True)]
             _finish(store, engines, run, direction, draft_id, chunk, outputs, by_source)
         else:
-            store.save_pivot(draft_id, {r.idx: out.text for s, out in zip(chunk, outputs, strict=True)
-                                        for r in by_source[s]})
+            pairs = [(r.idx, out) for s, out in zip(chunk, outputs, strict=True) for r in by_source[s]]
+            store.save_pivot(draft_id, {i: out.text for i, out in pairs}, {i: out.score for i, out in pairs})
     return _end(store, draft_id, hop, last, lease.owner)
 
 
