@@ -120,6 +120,12 @@ class Run:
     def inputs(self, sentences: list[str]) -> list[str]:
         return self.terms.prepare(sentences) if self.terms else list(sentences)
 
+    def known_names(self, source: str) -> set[str]:
+        """Words of ``source`` inside glossary terms: the glossary checks them, not the name check."""
+        if not self.terms:
+            return set()
+        return {w for m in self.terms.enforcer.source_matcher.find(source) for w in m.text.replace("'", " ").split()}
+
     def finish(self, segments: list[Segment], outputs: dict[str, Translation],
                retranslate: Callable[[list[str]], list[Translation]] | None = None) -> None:
         """Fill in target, score, flags and term report of ``segments`` from ``outputs``
@@ -137,7 +143,7 @@ class Run:
                     result = Translation(to_script(result.text, direction.target), result.score,
                                          result.truncated, result.parts)
             seg.target, seg.score = result.text, result.score
-            seg.flags = qa.check(seg.source, result, direction.source, direction.target)
+            seg.flags = qa.check(seg.source, result, direction.source, direction.target, self.known_names(seg.source))
             if self.terms:
                 seg.flags += term_result.flags
 

@@ -4,23 +4,31 @@ Flags: ``empty`` (nothing came back), ``truncated`` (the decoder hit its length 
 (the sentence was too long for the model and translated in clauses), ``untranslated`` (the
 target is a copy of the source), ``repeated`` (a word or phrase stutters), ``script_mix``
 (letters of the wrong script), ``number_mismatch`` (numbers differ), ``length_ratio`` (far
-shorter or longer than the source).
+shorter or longer than the source); then the newsroom checks of ``translate.checks`` (punctuation,
+quotation marks, URLs and handles, dates and times, names). Dates and times are compared by
+``translate.checks.datetimes`` and left out of the number comparison.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Collection
 from decimal import Decimal, InvalidOperation
 
 from common.languages import base
+from common.settings import get_settings
+from translate import checks
+from translate.checks.datetimes import without as without_dates
+from translate.checks.locale import decimal_symbol
 from translate.engine import Translation
 from translate.serbian import mixed_words
 
 EMPTY, TRUNCATED, SPLIT, UNTRANSLATED = "empty", "truncated", "split", "untranslated"
 REPEATED, SCRIPT_MIX = "repeated", "script_mix"
 NUMBER_MISMATCH, LENGTH_RATIO = "number_mismatch", "length_ratio"
-ALL_FLAGS = (EMPTY, TRUNCATED, SPLIT, UNTRANSLATED, REPEATED, SCRIPT_MIX, NUMBER_MISMATCH, LENGTH_RATIO)
+ALL_FLAGS = (EMPTY, TRUNCATED, SPLIT, UNTRANSLATED, REPEATED, SCRIPT_MIX, NUMBER_MISMATCH, LENGTH_RATIO,
+             *checks.CHECK_FLAGS)
 
 _NUMBER = re.compile(r"\d(?:[\d.,\u00a0\u202f]*\d)?")
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -29,8 +37,10 @@ _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
 def numbers(text: str, lang: str) -> Counter[str]:
     """The numbers in ``text`` as canonical decimals: "4,500" (en) and "4.500" (tr) are both 4500,
-    "3.5" (en) and "3,5" (sq) both 3.5. A grouping mark counts only before exactly three digits."""
-    decimal, group = (".", ",") if base(lang) == "en" else (",", ".")
+    "3.5" (en) and "3,5" (sq) both 3.5. The decimal mark is CLDR's for ``lang``; the other of "." and
+    "," (and spaces) group thousands, and a grouping mark counts only before exactly three digits."""
+    decimal = decimal_symbol(lang)
+    group = "," if decimal == "." else "."
     found: Counter[str] = Counter()
     for match in _NUMBER.finditer(text):
         raw = re.sub(r"[\u00a0\u202f]", "", match.group(0))
@@ -53,7 +63,9 @@ def _repeats(text: str) -> bool:
     return False
 
 
-def check(source: str, translation: Translation, source_lang: str, target_lang: str) -> list[str]:
+def check(source: str, translation: Translation, source_lang: str, target_lang: str,
+          known_names: Collection[str] = ()) -> list[str]:
+    """The segment's flags; ``known_names``: source words the glossary checks (not names to look for)."""
     target = translation.text
     flags: list[str] = []
     if not target.strip():
@@ -73,10 +85,12 @@ def check(source: str, translation: Translation, source_lang: str, target_lang: 
             flags.append(SCRIPT_MIX)
     elif _CYRILLIC.search(target):
         flags.append(SCRIPT_MIX)
-    if numbers(source, source_lang) != numbers(target, target_lang):
+    if numbers(without_dates(source, source_lang), source_lang) != numbers(without_dates(target, target_lang),
+                                                                          target_lang):
         flags.append(NUMBER_MISMATCH)
     if len(source) >= 20:
         ratio = len(target) / len(source)
         if ratio < 0.4 or ratio > 2.5:
             flags.append(LENGTH_RATIO)
+    flags += checks.run(source, target, source_lang, target_lang, known_names, get_settings().quote_marks)
     return flags
