@@ -22,11 +22,13 @@ from dataclasses import dataclass, replace
 from common.languages import Direction
 from common.settings import Settings
 from newsroom.jobs import JobStore, SegmentRow
+from newsroom.risk import auto_approve
 from translate.engine import Engine, IdentityEngine, Translation, chain_score
 from translate.engines import Engines
 from translate.models import MissingModelError
 from translate.pipeline import Run, Segment
 from translate.registry import route
+from translate.risk import Weights
 from translate.terms import cached_glossary
 
 log = logging.getLogger("dragoman.worker")
@@ -146,7 +148,10 @@ def _translate(store: JobStore, engines: Engines, settings: Settings, draft: dic
         else:
             pairs = [(r.idx, out) for s, out in zip(chunk, outputs, strict=True) for r in by_source[s]]
             store.save_pivot(draft_id, {i: out.text for i, out in pairs}, {i: out.score for i, out in pairs})
-    return _end(store, draft_id, hop, last, lease.owner)
+    result = _end(store, draft_id, hop, last, lease.owner)
+    if result.outcome == DONE and settings.auto_approve_tm:
+        auto_approve(store, draft_id, Weights.from_settings(settings))
+    return result
 
 
 def _end(store: JobStore, draft_id: str, hop: int, last: bool, owner: str) -> HopResult:
