@@ -123,3 +123,13 @@ def add_time(conn: sa.Connection, draft_id: str, seg: dict, seconds: float) -> N
     conn.execute(segment_effort.update().where(segment_effort.c.draft_id == draft_id,
                                                segment_effort.c.idx == seg["idx"])
                  .values(seconds=segment_effort.c.seconds + min(float(seconds), MAX_SECONDS)))
+
+
+def record_time(store, draft_id: str, idx: int, seconds: float) -> None:
+    """``add_time`` in its own transaction under the job's lock (the desk reports time with a save)."""
+    with store.locked(draft_id=draft_id) as conn:
+        seg = conn.execute(sa.select(segments).where(segments.c.draft_id == draft_id,
+                                                     segments.c.idx == idx)).mappings().first()
+        if seg is None:
+            raise KeyError(f"{draft_id}/{idx}")
+        add_time(conn, draft_id, dict(seg), seconds)
