@@ -9,9 +9,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from newsroom.jobs import JobStore
-from newsroom.lifecycle import APPROVE, DRAFT_READY, NEW, SEG_APPROVED, TransitionError
-from newsroom.schema import drafts, metadata, now, segments
-from translate.risk import LEVELS, LOW, TM, Risk, Weights, assess, review_order
+from newsroom.lifecycle import APPROVE, DRAFT_READY, NEW, REVIEWABLE, SEG_APPROVED, TransitionError
+from newsroom.schema import drafts, jobs, metadata, now, segments
+from translate.risk import LEVELS, LOW, TM, Risk, Weights, assess, level, review_order
 
 AUTO_APPROVER = "auto-approve (exact TM match, low risk)"
 MAX_REASON = 2000
@@ -49,7 +49,7 @@ def segment_risk(seg: dict, weights: Weights, dismissed=()) -> Risk | None:
 def annotate(draft: dict, dismissed: dict[int, dict[str, dict]], weights: Weights) -> dict:
     """Add to each segment of ``draft`` its ``confidence``, ``risk``, ``risk_score`` and
     ``dismissed`` checks, and to the draft its ``review_order`` and ``risk_summary`` (worst, mean,
-    count per level, over translated segments)."""
+    its level, count per level, over translated segments)."""
     risks: dict[int, Risk] = {}
     for seg in draft["segments"]:
         seg["dismissed"] = dismissed.get(seg["idx"], {})
@@ -59,13 +59,14 @@ def annotate(draft: dict, dismissed: dict[int, dict[str, dict]], weights: Weight
         if risk:
             risks[seg["idx"]] = risk
     draft["review_order"] = review_order(risks)
-    draft["risk_summary"] = summary(list(risks.values()))
+    draft["risk_summary"] = summary(list(risks.values()), weights)
     return draft
 
 
-def summary(risks: list[Risk]) -> dict:
+def summary(risks: list[Risk], weights: Weights) -> dict:
     scores = [r.score for r in risks]
     return {"worst": max(scores) if scores else None,
+            "worst_level": level(max(scores), weights) if scores else None,
             "mean": round(sum(scores) / len(scores), 4) if scores else None,
             "levels": {level: sum(r.level == level for r in risks) for level in LEVELS}}
 
@@ -139,3 +140,26 @@ def auto_approve(store: JobStore, draft_id: str, weights: Weights) -> list[int]:
     except (KeyError, TransitionError):
         return []
     return approved
+
+
+def reviewable_drafts(store: JobStore, weights: Weights, limit: int = 200) -> list[dict]:
+    """Drafts ready or in review, riskiest first (worst segment, then mean), each with its job's
+    languages and ``risk_summary``; the ``limit`` most recent drafts are considered."""
+    with store.engine.connect() as conn:
+        found = [dict(r) for r in conn.execute(
+            sa.select(drafts.c.id, drafts.c.job_id, drafts.c.target_lang, drafts.c.state, drafts.c.finished_at,
+                      jobs.c.source_lang, jobs.c.priority).join(jobs, jobs.c.id == drafts.c.job_id)
+            .where(drafts.c.state.in_(REVIEWABLE)).order_by(drafts.c.finished_at.desc()).limit(limit)).mappings()]
+        ids = [d["id"] for d in found]
+        rows: dict[str, list[dict]] = {}
+        if ids:
+            for r in conn.execute(sa.select(segments.c.draft_id, segments.c.idx, segments.c.target, segments.c.score,
+                                            segments.c.flags, segments.c.status).where(segments.c.draft_id.in_(ids))):
+                rows.setdefault(r.draft_id, []).append(dict(r._mapping))
+        gone = {draft_id: dismissals(conn, draft_id) for draft_id in ids}
+    for draft in found:
+        risks = [segment_risk(s, weights, gone[draft["id"]].get(s["idx"], {})) for s in rows.get(draft["id"], [])]
+        draft["risk_summary"] = summary([r for r in risks if r], weights)
+        draft["unreviewed"] = sum(s["status"] != SEG_APPROVED for s in rows.get(draft["id"], []))
+    found.sort(key=lambda d: (-(d["risk_summary"]["worst"] or 0), -(d["risk_summary"]["mean"] or 0)))
+    return found

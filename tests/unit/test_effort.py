@@ -119,7 +119,8 @@ def test_review_order_and_summary(store):
         ("Three.", "Üç.", [], math.log(0.5)), ("Four.", "Dört.", ["tm"], None)])
     draft = risk.assessed_draft(store, draft_id, W)
     assert draft["review_order"] == [1, 2, 0, 3]
-    assert draft["risk_summary"] == {"worst": 0.6, "mean": 0.225, "levels": {"low": 2, "medium": 1, "high": 1}}
+    assert draft["risk_summary"] == {"worst": 0.6, "worst_level": "high", "mean": 0.225,
+                                     "levels": {"low": 2, "medium": 1, "high": 1}}
     assert [s["confidence"] for s in draft["segments"]] == [1.0, 1.0, 0.5, None]
 
 
