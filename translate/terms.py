@@ -85,14 +85,14 @@ class TermStep:
                 elif len(report.missing) < len(first.report.missing):
                     results[sentence] = TermResult(_with_text(plain, text), report, [])
         for result in results.values():
-            report = result.report
-            if report.missing:
-                result.flags.append(GLOSSARY_MISS)
-            if report.forbidden:
-                result.flags.append(FORBIDDEN_TERM)
-            if report.undecided:
-                result.flags.append(GLOSSARY_UNDECIDED)
+            result.flags += report_flags(result.report)
         return results
+
+
+def report_flags(report: TermReport) -> list[str]:
+    """The flags a term report raises: a term missing, a forbidden one present, a case undecided."""
+    return ([GLOSSARY_MISS] if report.missing else []) + ([FORBIDDEN_TERM] if report.forbidden else []) + (
+        [GLOSSARY_UNDECIDED] if report.undecided else [])
 
 
 def _with_text(t: Translation, text: str) -> Translation:

@@ -35,7 +35,7 @@ def names(text: str, lang: str, known: set[str] | frozenset[str] = frozenset()) 
     skip = calendar_words(lang)
     found = []
     for m in _WORD.finditer(text):
-        word = re.split(r"['’]", m.group())[0]
+        word = re.split(r"['’-]", m.group())[0]  # KFOR-it, Priştine'de, Sinan-paše: the name before the suffix
         if len(word) < 2 or not word[0].isupper() or word.isupper() or word.lower() in skip:
             continue
         if _SENTENCE_START.search(text[:m.start()]) or word in known or word.lower() in known:
