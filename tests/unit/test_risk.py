@@ -85,3 +85,30 @@ def test_a_pivot_segment_carries_both_hops_scores(tmp_path):
     assert seg["pivot_score"] == pytest.approx(-0.1)
     assert seg["score"] == pytest.approx(-0.3) == chain_score(-0.1, -0.2)
     assert confidence(seg["score"]) == pytest.approx(math.exp(-0.1) * math.exp(-0.2))
+
+
+class OneHop:
+    def hop(self, hop):
+        return Scoring(-0.05)
+
+    def provenance(self, hop):
+        return {"direction": hop.key, "model": "fake", "revision": None}
+
+
+@pytest.mark.parametrize("enabled", [False, True])
+def test_the_worker_auto_approves_low_risk_tm_matches_only_when_enabled(tmp_path, enabled):
+    from newsroom.review import Review
+    from newsroom.risk import AUTO_APPROVER
+    from newsroom.tm import TranslationMemory
+
+    store = JobStore(f"sqlite:///{tmp_path}/a.db")
+    TranslationMemory(store).add("en", "tr", "The talks resumed.", "Müzakereler yeniden başladı.")
+    _, drafts = store.create_job(source_lang="en", text="x", fmt="text", targets=[
+        ("tr", 1, [], [SegmentRow(0, 0, "The talks resumed."), SegmentRow(1, 0, "Police arrived.")])])
+    settings = Settings(models_dir=tmp_path, offline=True, auto_approve_tm=enabled)
+    assert run_hop(store, OneHop(), settings, drafts["tr"], 0).outcome == DONE
+    draft = store.draft(drafts["tr"])
+    assert [s["status"] for s in draft["segments"]] == (["approved", "new"] if enabled else ["new", "new"])
+    assert draft["state"] == "draft_ready"
+    who = [(h["who"], h["action"], h["idx"]) for h in Review(store).history(drafts["tr"])]
+    assert who == ([(AUTO_APPROVER, "approve", 0)] if enabled else [])
