@@ -80,6 +80,15 @@ def test_review_in_risk_order_then_read_the_stats(page, live_desk):
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "draft-risk.png"), full_page=True)
+    draft_url = page.url
+
+    # the job list leads to the drafts waiting for review, riskiest first
+    page.click('nav a[href="/ui/jobs"]')
+    page.click("#sort-by-risk")
+    row = page.locator(f'#risk-queue tr[data-draft="{draft_url.split("/")[-1].split("?")[0]}"]')
+    expect(row).to_have_count(1)
+    expect(row.locator(".risk")).to_have_count(1)
+    page.goto(draft_url)
     page.click("#approve-draft")
     expect(page.locator("[data-draft-state]")).to_have_text("approved")
 
