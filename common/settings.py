@@ -103,6 +103,19 @@ class Settings(BaseSettings):
                                 "secret per start (sign-ins end on restart; set it when running several API "
                                 "processes).")
 
+    # --- review by risk (translate/risk.py) ---------------------------------------------------------
+    risk_confidence_weight: float = Field(0.6, ge=0, description="Weight of (1 - confidence) in a segment's "
+                                          "risk score; confidence = exp(mean log-probability per token).")
+    risk_weights: dict[str, float] = Field(default_factory=dict, description='Flag -> weight in the risk score, '
+                                           'over the defaults in translate/risk.py, e.g. {"end_stop": 0.2}.')
+    risk_medium: float = Field(0.2, ge=0, description="Risk score from which a segment is medium risk.")
+    risk_high: float = Field(0.5, ge=0, description="Risk score from which a segment is high risk.")
+    quote_marks: dict[str, str] = Field(default_factory=dict, description='Language -> the double quotation marks '
+                                        'its text uses, over the defaults (en “”", tr and sq “”, sr „“), e.g. '
+                                        '{"sq": "«»“”"}.')
+    auto_approve_tm: bool = Field(False, description="Approve low-risk exact translation-memory matches when "
+                                  "a draft is ready (the history names auto-approve as who did it).")
+
     # --- articles -----------------------------------------------------------------------------
     max_article_bytes: int = Field(2_000_000, ge=1000, description="Largest article accepted.")
     html_translatable_attributes: str = Field(

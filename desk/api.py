@@ -283,6 +283,11 @@ def create_app(settings: Settings | None = None, service: JobService | None = No
 
     app.include_router(glossary_router(desk))
 
+    # --- review by risk: stats, dismissed checks, concordance (desk.api_risk) ----------------------------
+    from desk.api_risk import router as risk_router
+
+    app.include_router(risk_router(desk))
+
     # --- the review desk (/ui) and its static files -----------------------------------------------------
     from fastapi.staticfiles import StaticFiles
 

@@ -23,7 +23,9 @@ from desk.limits import Limits
 from newsroom.jobs import IdempotencyError
 from newsroom.lifecycle import APPROVED, DRAFT_READY, IN_REVIEW, REJECTED, STATES, UNFINISHED
 from newsroom.requests import MALFORMED, ArticleRequest, RequestError, parse_targets, prepare
+from newsroom.risk import assessed_draft
 from translate import formats
+from translate.risk import Weights
 from workers.service import JobService
 
 log = logging.getLogger("dragoman.api")
@@ -104,6 +106,7 @@ class Desk:
         self.keys = KeyStore(settings.database_url)
         self.limits = Limits(settings.rate_limit_per_minute, settings.quota_chars_per_day, settings.redis_url)
         self.admin_digest = hash_key(settings.admin_key) if settings.admin_key else ""
+        self.weights = Weights.from_settings(settings)
         self.translate_timeout = TRANSLATE_TIMEOUT
         self._redis = None
 
@@ -187,7 +190,8 @@ class Desk:
         return {"cancelled": True, "state": state}
 
     def draft(self, draft_id: str) -> dict:
-        draft = self.store.draft(draft_id) if is_id(draft_id) else None
+        """The stored draft with each segment's risk and the draft's review order (``newsroom.risk``)."""
+        draft = assessed_draft(self.store, draft_id, self.weights) if is_id(draft_id) else None
         if draft is None:
             raise ApiError(404, f"no draft {shown(draft_id)}")
         return draft
@@ -423,7 +427,10 @@ def render_draft(draft: dict) -> str:
 def segment_view(seg: dict) -> dict:
     return {"index": seg["idx"], "block": seg["block"], "source": seg["source"], "target": seg["target"],
             "flags": seg["flags"] or [], "score": seg["score"], "terms": seg["terms"], "status": seg["status"],
-            "version": seg["version"]}
+            "version": seg["version"], "confidence": seg.get("confidence"), "risk": seg.get("risk"),
+            "risk_score": seg.get("risk_score"),
+            "dismissed": {check: {"reason": d["reason"], "who": d["who"], "at": iso(d["at"])}
+                          for check, d in (seg.get("dismissed") or {}).items()}}
 
 
 def draft_view(draft: dict) -> dict:
@@ -432,7 +439,8 @@ def draft_view(draft: dict) -> dict:
             "error": draft["error"], "updated_at": iso(draft["updated_at"]),
             "finished_at": iso(draft["finished_at"]), "models": draft.get("models") or [],
             "text": render_draft(draft) if draft["state"] in RENDERED else None,
-            "segments": [segment_view(s) for s in draft["segments"]]}
+            "segments": [segment_view(s) for s in draft["segments"]],
+            "review_order": draft.get("review_order", []), "risk": draft.get("risk_summary")}
 
 
 def key_view(record: dict) -> dict:

@@ -16,6 +16,7 @@ from typing import Any
 from desk import web_views as views
 from desk.api_desk import RENDERED, ApiError, Desk, segment_view
 from desk.api_docs import EXPORT_FORMATS, REVIEW_ACTIONS, SEGMENT_STATUSES
+from newsroom import effort
 from newsroom.lifecycle import APPROVED, REJECTED
 from newsroom.review import REVIEWABLE, ConflictError, Review, ReviewError, TransitionError
 from newsroom.tm import TranslationMemory
@@ -57,6 +58,7 @@ class Reviewing:
         """Edit a segment's target and/or set its status (in that order, each checked against the
         version); returns the segment with the draft's and job's states."""
         target, status, version = _segment_change(body)
+        seconds = _seconds(body)
         self.desk.draft(draft_id)
         with self.refusals(draft_id, idx):
             seg = self.review.segment(draft_id, idx)
@@ -65,8 +67,12 @@ class Reviewing:
                 version = seg["version"]
             if status is not None:
                 seg = self.review.set_segment(draft_id, idx, status, who, version)
+            if seconds:
+                effort.record_time(self.store, draft_id, idx, seconds)
+        draft = self.desk.draft(draft_id)  # with the segment's risk as it now stands
         states = self.states(draft_id)
-        return {**segment_view(seg), "draft_state": states["state"], "job_state": states["job_state"]}
+        return {**segment_view(draft["segments"][idx] if idx < len(draft["segments"]) else seg),
+                "draft_state": states["state"], "job_state": states["job_state"]}
 
     # --- files ------------------------------------------------------------------------------------------
     def export(self, draft_id: str, fmt: str) -> tuple[bytes | str, str, str]:
@@ -127,3 +133,11 @@ def _segment_change(body: Any) -> tuple[str | None, str | None, int]:
     if status is not None and status not in SEGMENT_STATUSES:
         raise ApiError(422, f"unknown segment status {status!r}; expected approved or rejected")
     return target, status, version
+
+
+def _seconds(body: dict) -> float:
+    """The optional ``seconds`` the reviewer had the segment open (the review desk sends it)."""
+    seconds = body.get("seconds", 0)
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds < 1e9:
+        raise ApiError(422, "seconds must be a number of seconds, 0 or more")
+    return float(seconds)

@@ -34,9 +34,11 @@ from desk.api_review import Reviewing
 from desk.inputs import MAX_DB_INT, form_body, is_id, json_body, shown
 from desk.keys import REVIEWER, SUBMITTER, allows
 from glossary.store import shared_store
+from newsroom import effort
 from newsroom.lifecycle import DRAFT_READY, FAILED, STATES, UNFINISHED
 from newsroom.requests import DEFAULT_PRIORITY, GLOSSARIES, PRIORITIES, RequestError
 from newsroom.review import REVIEWABLE, ConflictError, ReviewError, TransitionError
+from newsroom.risk import assessed_draft
 from newsroom.tm import canonical_lang
 from newsroom.tmx import export_tm
 from translate import formats, inline
@@ -171,7 +173,8 @@ class Web:
         return job
 
     def draft(self, draft_id: str) -> tuple[dict, dict]:
-        draft = self.store.draft(draft_id) if is_id(draft_id) else None
+        """The draft (with each segment's risk and the review order) and its job."""
+        draft = assessed_draft(self.store, draft_id, self.desk.weights) if is_id(draft_id) else None
         if draft is None:
             raise UIError(404, f"no draft {shown(draft_id)}")
         return draft, self.job(draft["job_id"])
@@ -356,10 +359,11 @@ def router(desk: Desk, reviewing: Reviewing | None = None) -> APIRouter:
         return web.page("draft.html", session, draft=draft, job=job, rows=rows, terms=terms is not None,
                         can_review=can_review, editable=can_review and draft["state"] in REVIEWABLE, ready=ready,
                         unfinished=draft["state"] in UNFINISHED, history=web.review.history(draft_id),
-                        flagged=sum(1 for s in draft["segments"] if views.needs_attention(s["flags"])),
+                        flagged=sum(1 for s in draft["segments"] if views.needs_attention(s["flags"], s["dismissed"])),
                         notice=notice, error=error, exports=list(views.EXPORTS),
                         can_start=can_review and draft["state"] == DRAFT_READY,
-                        can_retry=can_review and draft["state"] == FAILED, models=views.model_lines(draft["models"]))
+                        can_retry=can_review and draft["state"] == FAILED, models=views.model_lines(draft["models"]),
+                        review_order=" ".join(map(str, draft["review_order"])), risk=draft["risk_summary"])
 
     async def page_action(request: Request, draft_id: str, action: str, done: Callable[[dict], str]) -> Response:
         """A draft action from a page's form (CSRF checked, reviewer role): back to the draft page
@@ -448,6 +452,12 @@ def router(desk: Desk, reviewing: Reviewing | None = None) -> APIRouter:
         except KeyError as exc:
             raise UIError(404, f"no segment {idx} in draft {draft_id}") from exc
 
+    async def record_time(draft_id: str, idx: int, body: dict) -> None:
+        """Add the seconds the desk's script says the segment was open (focus to save, idle left out)."""
+        seconds = body.get("seconds")
+        if isinstance(seconds, int | float) and not isinstance(seconds, bool) and 0 < seconds < 1e9:
+            await run_in_threadpool(effort.record_time, web.store, draft_id, idx, float(seconds))
+
     @api.put("/ui/api/drafts/{draft_id}/segments/{idx}")
     async def edit_segment(request: Request, draft_id: str, idx: int = PathParam(ge=0, le=MAX_DB_INT)) -> Response:
         session, body = await reviewer_call(request)
@@ -457,21 +467,22 @@ def router(desk: Desk, reviewing: Reviewing | None = None) -> APIRouter:
         draft, job = web.draft(draft_id)
         terms = web.terms(job, draft["target_lang"])
         try:
-            seg = await review_segment(draft_id, idx, web.review.edit, inline.from_readable(target), version,
-                                       session.name)
+            await review_segment(draft_id, idx, web.review.edit, inline.from_readable(target), version,
+                                   session.name)
         except ConflictError as exc:
             return JSONResponse({"error": "changed by someone else: " + str(exc), "status": 409,
                                  "current": views.segment_json(exc.current, terms)}, 409)
-        return JSONResponse(_state_json(web, draft_id, views.segment_json(seg, terms)))
+        await record_time(draft_id, idx, body)
+        return JSONResponse(_state_json(web, draft_id, idx, terms))
 
     @api.post("/ui/api/drafts/{draft_id}/segments/{idx}/status")
     async def segment_status(request: Request, draft_id: str, idx: int = PathParam(ge=0, le=MAX_DB_INT)) -> Response:
         session, body = await reviewer_call(request)
         draft, job = web.draft(draft_id)
         terms = web.terms(job, draft["target_lang"])
-        seg = await review_segment(draft_id, idx, web.review.set_segment, str(body.get("status") or ""),
-                                   session.name)
-        return JSONResponse(_state_json(web, draft_id, views.segment_json(seg, terms)))
+        await review_segment(draft_id, idx, web.review.set_segment, str(body.get("status") or ""), session.name)
+        await record_time(draft_id, idx, body)
+        return JSONResponse(_state_json(web, draft_id, idx, terms))
 
     @api.post("/ui/api/drafts/{draft_id}/comments")
     async def comment(request: Request, draft_id: str) -> Response:
@@ -497,11 +508,18 @@ def router(desk: Desk, reviewing: Reviewing | None = None) -> APIRouter:
     from desk.web_glossary import router as glossary_router
 
     api.include_router(glossary_router(web))
+
+    # --- review by risk: dismissing checks, the stats and concordance pages (desk.web_stats) ------------
+    from desk.web_stats import router as stats_router
+
+    api.include_router(stats_router(web))
     return api
 
 
-def _state_json(web: Web, draft_id: str, segment: dict) -> dict:
+def _state_json(web: Web, draft_id: str, idx: int, terms: views.Terms | None) -> dict:
+    """The segment as it now stands (with its risk), and the draft's and job's states."""
     draft, job = web.draft(draft_id)
+    segment = views.segment_json(draft["segments"][idx], terms)
     return {**segment, "draft_state": draft["state"], "job_state": job["state"]}
 
 
@@ -535,8 +553,10 @@ def _rows(web: Web, draft: dict, job: dict, terms: views.Terms | None, suggest: 
                 "target_html": views.chips(terms.target(target) if terms and target is not None else (target or "")),
                 "target_edit": inline.readable(target or ""),
                 "chips": [inline.readable(c) for c in inline.codes(seg["source"])],
-                "flags": views.flag_view(seg["flags"]), "flagged": views.needs_attention(seg["flags"]),
-                "suggestions": suggestions, "terms": seg["terms"] or {},
+                "flags": views.flag_view(seg["flags"], seg["dismissed"]),
+                "flagged": views.needs_attention(seg["flags"], seg["dismissed"]),
+                "suggestions": suggestions, "terms": seg["terms"] or {}, "risk": seg["risk"],
+                "risk_score": seg["risk_score"], "confidence": seg["confidence"],
             })
         rows.append({"block": number, "kind": kind, "level": level, "quoted": quoted, "text": "", "segments": items})
     return rows

@@ -115,21 +115,24 @@ def same_token(expected: str, given: str | None) -> bool:
 
 
 # --- QA flags -----------------------------------------------------------------------------------------
-def flag_view(flags: list[str] | None) -> list[dict]:
-    """Badges for a segment's flags: the CSS class suffix and a readable label."""
-    return [{"name": re.sub(r"[^a-z0-9_-]", "", f.lower()) or "other", "label": FLAG_LABELS.get(f, f.replace("_", " "))}
-            for f in flags or []]
+def flag_view(flags: list[str] | None, dismissed=()) -> list[dict]:
+    """Badges for a segment's flags: the CSS class suffix, a readable label, the flag itself and
+    whether a reviewer dismissed it."""
+    return [{"name": re.sub(r"[^a-z0-9_-]", "", f.lower()) or "other", "label": FLAG_LABELS.get(f, f.replace("_", " ")),
+             "code": f, "dismissed": f in dismissed} for f in flags or []]
 
 
-def needs_attention(flags: list[str] | None) -> bool:
-    return any(f not in INFO_FLAGS for f in flags or [])
+def needs_attention(flags: list[str] | None, dismissed=()) -> bool:
+    return any(f not in INFO_FLAGS and f not in dismissed for f in flags or [])
 
 
 def segment_json(seg: dict, terms: Terms | None = None) -> dict:
     """A segment as the draft page's script gets it."""
     target = seg.get("target")
+    dismissed = seg.get("dismissed") or {}
     return {"idx": seg["idx"], "target": target, "version": seg["version"], "status": seg["status"],
-            "flags": flag_view(seg.get("flags")), "flagged": needs_attention(seg.get("flags")),
+            "flags": flag_view(seg.get("flags"), dismissed), "flagged": needs_attention(seg.get("flags"), dismissed),
+            "risk": seg.get("risk"), "risk_score": seg.get("risk_score"), "confidence": seg.get("confidence"),
             "target_html": str(chips(terms.target(target or "") if terms else escape(target or ""))),
             "target_edit": inline.readable(target or "")}
 

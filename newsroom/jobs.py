@@ -94,6 +94,7 @@ class SegmentRow:
     flags: list[str] = field(default_factory=list)
     score: float | None = None
     terms: dict | None = None
+    pivot_score: float | None = None   # the first hop's score, combined with the last hop's
 
 
 class JobStore:
@@ -199,7 +200,7 @@ class JobStore:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(segments).where(segments.c.draft_id == draft_id).order_by(segments.c.idx))
             return [SegmentRow(r.idx, r.block, r.source, r.space_after, r.pivot, r.target, list(r.flags or []),
-                               r.score, r.terms) for r in rows]
+                               r.score, r.terms, r.pivot_score) for r in rows]
 
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:
@@ -315,11 +316,13 @@ class JobStore:
                             key=lambda m: m["hop"])
             conn.execute(drafts.update().where(drafts.c.id == draft_id).values(models=models))
 
-    def save_pivot(self, draft_id: str, texts: dict[int, str]) -> None:
+    def save_pivot(self, draft_id: str, texts: dict[int, str], scores: dict[int, float | None] | None = None) -> None:
+        """Store the first hop's output of a pivot draft (and its scores, for the segments' confidence)."""
+        scores = scores or {}
         with self.engine.begin() as conn:
             for idx, text in texts.items():
                 conn.execute(segments.update().where(segments.c.draft_id == draft_id, segments.c.idx == idx)
-                             .values(pivot=text))
+                             .values(pivot=text, pivot_score=scores.get(idx)))
             conn.execute(drafts.update().where(drafts.c.id == draft_id).values(updated_at=now()))
 
     def save_segments(self, draft_id: str, rows: list[SegmentRow]) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from newsroom import xliff
+from newsroom import effort, xliff
 from newsroom.jobs import JobStore
 from newsroom.lifecycle import (
     APPROVE,
@@ -86,6 +86,7 @@ class Review:
                 drafts, drafts.c.job_id == jobs.c.id).where(drafts.c.id == draft_id)).first()
             kept = [f for f in seg["flags"] if f not in qa.ALL_FLAGS and f != "tm"]
             flags = qa.check(seg["source"], Translation(target), langs.source_lang, langs.target_lang) + kept
+            effort.capture(conn, draft_id, seg)
             self._write(conn, draft_id, idx, target=target, flags=flags, status=status)
             self.store.log(conn, draft_id, idx, who, "edit", seg["target"], target)
             return _segment(conn, draft_id, idx)
@@ -98,7 +99,10 @@ class Review:
         with self.store.locked(draft_id=draft_id) as conn:
             seg = self._changeable(conn, draft_id, idx, version)
             new = next_segment_status(seg["status"], SEGMENT_EVENTS[status])
+            effort.capture(conn, draft_id, seg)
             self._write(conn, draft_id, idx, status=new)
+            if new == SEG_APPROVED:
+                effort.reviewed(conn, draft_id, idx, who)
             if new == SEG_APPROVED and not _left_to_approve(conn, draft_id):
                 self.store.apply(conn, draft_id, APPROVE)
             self.store.log(conn, draft_id, idx, who, SEGMENT_EVENTS[status], seg["status"], new)
@@ -113,6 +117,7 @@ class Review:
         with self.store.locked(draft_id=draft_id) as conn:
             change = self.store.apply(conn, draft_id, DRAFT_EVENTS[status])
             if status == APPROVED:
+                effort.approve_all(conn, draft_id, who)
                 conn.execute(segments.update().where(segments.c.draft_id == draft_id, segments.c.status != SEG_APPROVED)
                              .values(status=SEG_APPROVED, version=segments.c.version + 1))
             self.store.log(conn, draft_id, None, who, DRAFT_EVENTS[status], change.draft_before, status)

@@ -60,6 +60,7 @@ segments = sa.Table(
     sa.Column("source", sa.Text, nullable=False),
     sa.Column("space_after", sa.String(20), nullable=False, default=""),
     sa.Column("pivot", sa.Text),                                    # output of the first hop
+    sa.Column("pivot_score", sa.Float),                             # its mean log-probability per token
     sa.Column("target", sa.Text),                                   # NULL until translated
     sa.Column("flags", sa.JSON, nullable=False, default=list),
     sa.Column("score", sa.Float),

@@ -22,6 +22,12 @@ class Translation:
     parts: int = 1               # >1: the sentence was too long for the model and split at clauses
 
 
+def chain_score(first: float | None, second: float | None) -> float | None:
+    """The score of a pivot translation from its two hops' scores: their sum, so its confidence
+    (exp of the score) is the product of the hops' per-token confidences; None if either is unknown."""
+    return None if first is None or second is None else first + second
+
+
 @runtime_checkable
 class Engine(Protocol):
     def translate(self, sentences: Sequence[str]) -> list[Translation]:
@@ -46,7 +52,7 @@ class PivotEngine:
         return [
             Translation(
                 f.text,
-                None if m.score is None or f.score is None else m.score + f.score,
+                chain_score(m.score, f.score),
                 m.truncated or f.truncated,
                 max(m.parts, f.parts),
             )

@@ -130,6 +130,12 @@ class Run:
     def inputs(self, sentences: list[str]) -> list[str]:
         return self.terms.prepare(sentences) if self.terms else list(sentences)
 
+    def known_names(self, source: str) -> set[str]:
+        """Words of ``source`` inside glossary terms: the glossary checks them, not the name check."""
+        if not self.terms:
+            return set()
+        return {w for m in self.terms.enforcer.source_matcher.find(source) for w in m.text.replace("'", " ").split()}
+
     def finish(self, segments: list[Segment], outputs: dict[str, Translation],
                retranslate: Callable[[list[str]], list[Translation]] | None = None) -> None:
         """Fill in target, score, flags and term report of ``segments`` from ``outputs``
@@ -148,7 +154,7 @@ class Run:
                                          result.truncated, result.parts)
             seg.target, seg.score = result.text, result.score
             seg.flags = qa.check(seg.source, result, direction.source, direction.target,
-                                 self.terms.keep if self.terms else ())
+                                 self.terms.keep if self.terms else (), self.known_names(seg.source))
             if self.terms:
                 seg.flags += term_result.flags
 

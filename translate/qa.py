@@ -5,25 +5,32 @@ Flags: ``empty`` (nothing came back), ``truncated`` (the decoder hit its length 
 target is a copy of the source), ``repeated`` (a word or phrase stutters), ``script_mix``
 (letters of the wrong script), ``number_mismatch`` (numbers differ), ``length_ratio`` (far
 shorter or longer than the source), ``tags`` (an inline tag of the source dropped, added,
-reordered or badly nested; ``translate.inline``).
+reordered or badly nested; ``translate.inline``); then the newsroom checks of ``translate.checks``
+(punctuation, quotation marks, URLs and handles, dates and times, names) on the text without its
+inline codes. Dates and times are compared by ``translate.checks.datetimes`` and left out of the
+number comparison.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from decimal import Decimal, InvalidOperation
 
 from common.languages import base
-from translate import inline
+from common.settings import get_settings
+from translate import checks, inline
+from translate.checks.datetimes import without as without_dates
+from translate.checks.locale import decimal_symbol
 from translate.engine import Translation
 from translate.serbian import mixed_words
 
 EMPTY, TRUNCATED, SPLIT, UNTRANSLATED = "empty", "truncated", "split", "untranslated"
 REPEATED, SCRIPT_MIX = "repeated", "script_mix"
 NUMBER_MISMATCH, LENGTH_RATIO, TAGS = "number_mismatch", "length_ratio", "tags"
-ALL_FLAGS = (EMPTY, TRUNCATED, SPLIT, UNTRANSLATED, REPEATED, SCRIPT_MIX, NUMBER_MISMATCH, LENGTH_RATIO, TAGS)
+ALL_FLAGS = (EMPTY, TRUNCATED, SPLIT, UNTRANSLATED, REPEATED, SCRIPT_MIX, NUMBER_MISMATCH, LENGTH_RATIO, TAGS,
+             *checks.CHECK_FLAGS)
 
 _NUMBER = re.compile(r"\d(?:[\d.,\u00a0\u202f]*\d)?")
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -32,8 +39,10 @@ _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
 def numbers(text: str, lang: str) -> Counter[str]:
     """The numbers in ``text`` as canonical decimals: "4,500" (en) and "4.500" (tr) are both 4500,
-    "3.5" (en) and "3,5" (sq) both 3.5. A grouping mark counts only before exactly three digits."""
-    decimal, group = (".", ",") if base(lang) == "en" else (",", ".")
+    "3.5" (en) and "3,5" (sq) both 3.5. The decimal mark is CLDR's for ``lang``; the other of "." and
+    "," (and spaces) group thousands, and a grouping mark counts only before exactly three digits."""
+    decimal = decimal_symbol(lang)
+    group = "," if decimal == "." else "."
     found: Counter[str] = Counter()
     for match in _NUMBER.finditer(text):
         raw = re.sub(r"[\u00a0\u202f]", "", match.group(0))
@@ -57,9 +66,10 @@ def _repeats(text: str) -> bool:
 
 
 def check(source: str, translation: Translation, source_lang: str, target_lang: str,
-          keep: Iterable[str] = ()) -> list[str]:
+          keep: Iterable[str] = (), known_names: Collection[str] = ()) -> list[str]:
     """The flags of one segment. ``script_mix`` in Serbian is translate.serbian.mixed_words: Cyrillic in Latin, or
-    in Cyrillic a Latin word other than kept names (``keep``: the glossary's), addresses and Roman numerals."""
+    in Cyrillic a Latin word other than kept names (``keep``: the glossary's), addresses and Roman numerals.
+    ``known_names``: source words the glossary checks (not names to look for)."""
     target = translation.text
     flags: list[str] = []
     if not target.strip():
@@ -79,7 +89,8 @@ def check(source: str, translation: Translation, source_lang: str, target_lang: 
             flags.append(SCRIPT_MIX)
     elif _CYRILLIC.search(target):
         flags.append(SCRIPT_MIX)
-    if numbers(source, source_lang) != numbers(target, target_lang):
+    if numbers(without_dates(source, source_lang), source_lang) != numbers(without_dates(target, target_lang),
+                                                                          target_lang):
         flags.append(NUMBER_MISMATCH)
     if len(source) >= 20:
         ratio = len(target) / len(source)
@@ -87,4 +98,6 @@ def check(source: str, translation: Translation, source_lang: str, target_lang: 
             flags.append(LENGTH_RATIO)
     if inline.problems(source, target):
         flags.append(TAGS)
+    flags += checks.run(inline.plain(source), inline.plain(target), source_lang, target_lang, known_names,
+                        get_settings().quote_marks)
     return flags

@@ -96,16 +96,16 @@ class TermStep:
                 elif len(report.missing) < len(first.report.missing):
                     results[sentence] = TermResult(_with_text(plain, text), report, [])
         for result in results.values():
-            report = result.report
-            if report.missing:
-                result.flags.append(GLOSSARY_MISS)
-            if report.forbidden:
-                result.flags.append(FORBIDDEN_TERM)
-            if report.undecided:
-                result.flags.append(GLOSSARY_UNDECIDED)
-            if report.misspelt:
-                result.flags.append(TERM_SPELLING)
+            result.flags += report_flags(result.report)
         return results
+
+
+def report_flags(report: TermReport) -> list[str]:
+    """The flags a term report raises: a term missing, a forbidden one present, a case undecided, a term
+    typed without its diacritics."""
+    raised = ((GLOSSARY_MISS, report.missing), (FORBIDDEN_TERM, report.forbidden),
+              (GLOSSARY_UNDECIDED, report.undecided), (TERM_SPELLING, report.misspelt))
+    return [flag for flag, found in raised if found]
 
 
 def _with_text(t: Translation, text: str) -> Translation:

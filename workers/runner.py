@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from common.languages import Direction
 from common.settings import Settings
 from newsroom.jobs import JobStore, SegmentRow
-from translate.engine import Engine, IdentityEngine, Translation
+from newsroom.risk import auto_approve
+from translate.engine import Engine, IdentityEngine, Translation, chain_score
 from translate.engines import Engines
 from translate.models import MissingModelError
 from translate.pipeline import Run, Segment
 from translate.registry import route
+from translate.risk import Weights
 from translate.terms import cached_glossary
 
 log = logging.getLogger("dragoman.worker")
@@ -139,11 +141,17 @@ def _translate(store: JobStore, engines: Engines, settings: Settings, draft: dic
         inputs = run.inputs(chunk) if hop == 0 else [by_source[s][0].pivot or "" for s in chunk]
         outputs = engine.translate(inputs)
         if last:
+            if hop > 0:  # a pivot's confidence covers both hops
+                outputs = [replace(out, score=chain_score(by_source[s][0].pivot_score, out.score))
+                           for s, out in zip(chunk, outputs, strict=True)]
             _finish(store, engines, run, direction, draft_id, chunk, outputs, by_source)
         else:
-            store.save_pivot(draft_id, {r.idx: out.text for s, out in zip(chunk, outputs, strict=True)
-                                        for r in by_source[s]})
-    return _end(store, draft_id, hop, last, lease.owner)
+            pairs = [(r.idx, out) for s, out in zip(chunk, outputs, strict=True) for r in by_source[s]]
+            store.save_pivot(draft_id, {i: out.text for i, out in pairs}, {i: out.score for i, out in pairs})
+    result = _end(store, draft_id, hop, last, lease.owner)
+    if result.outcome == DONE and settings.auto_approve_tm:
+        auto_approve(store, draft_id, Weights.from_settings(settings))
+    return result
 
 
 def _end(store: JobStore, draft_id: str, hop: int, last: bool, owner: str) -> HopResult:

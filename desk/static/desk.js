@@ -56,6 +56,9 @@
     this.editable = root.getAttribute("data-editable") === "1";
     this.segments = Array.prototype.slice.call(root.querySelectorAll(".seg"));
     this.current = -1;
+    var orderText = root.getAttribute("data-review-order") || "";
+    this.order = orderText ? orderText.split(" ").map(function (n) { return parseInt(n, 10); }) : [];
+    this.clock = new ReviewClock(this);
     var self = this;
     this.segments.forEach(function (seg, i) {
       seg.addEventListener("click", function (event) {
@@ -76,6 +79,41 @@
   }
 
   Draft.prototype.seg = function () { return this.segments[this.current] || null; };
+
+  Draft.prototype.byIdx = function (idx) {
+    for (var i = 0; i < this.segments.length; i++) {
+      if (this.segments[i].getAttribute("data-idx") === String(idx)) { return i; }
+    }
+    return -1;
+  };
+
+  // n: the next segment in the review order (riskiest first) that is not approved or rejected,
+  // from where the last n stopped (the first press: the riskiest)
+  Draft.prototype.nextRisky = function () {
+    var n = this.order.length;
+    var here = typeof this.orderAt === "number" ? this.orderAt : -1;
+    for (var step = 1; step <= n; step++) {
+      var at = (here + step) % n;
+      var i = this.byIdx(this.order[at]);
+      var status = i >= 0 ? this.segments[i].getAttribute("data-status") : "";
+      if (i >= 0 && (status === "new" || status === "edited") && this.visible(this.segments[i])) {
+        this.orderAt = at;
+        this.focus(i);
+        return;
+      }
+    }
+  };
+
+  Draft.prototype.visible = function (seg) {
+    return !this.root.classList.contains("high-only") || seg.getAttribute("data-risk") === "high";
+  };
+
+  Draft.prototype.toggleHighOnly = function () {
+    var on = this.root.classList.toggle("high-only");
+    var button = document.getElementById("high-only");
+    if (button) { button.setAttribute("aria-pressed", on ? "true" : "false"); }
+    if (on && this.seg() && !this.visible(this.seg())) { this.nextRisky(); }
+  };
 
   Draft.prototype.mark = function () {
     var cur = this.seg();
@@ -115,7 +153,10 @@
     switch (event.key) {
       case "j": case "ArrowDown": event.preventDefault(); this.focus(this.current + 1); break;
       case "k": case "ArrowUp": event.preventDefault(); this.focus(this.current - 1); break;
-      case "n": event.preventDefault(); this.nextFlagged(); break;
+      case "n": event.preventDefault(); this.nextRisky(); break;
+      case "f": event.preventDefault(); this.nextFlagged(); break;
+      case "h": event.preventDefault(); this.toggleHighOnly(); break;
+      case "d": if (this.editable && this.seg()) { event.preventDefault(); this.openDismiss(this.seg()); } break;
       case "a": if (this.editable && this.seg()) { event.preventDefault(); this.setStatus(this.seg(), "approved"); } break;
       case "e": case "Enter": if (this.editable && this.seg()) { event.preventDefault(); this.open(this.seg()); } break;
       default: break;
@@ -128,6 +169,8 @@
     else if (action === "cancel") { this.close(seg); }
     else if (action === "approve") { this.setStatus(seg, "approved"); }
     else if (action === "reject") { this.setStatus(seg, "rejected"); }
+    else if (action === "dismiss-open") { this.openDismiss(seg); }
+    else if (action === "dismiss") { this.dismiss(seg); }
     else if (action === "insert") {
       this.open(seg);
       seg.querySelector("[data-editor]").value = button.getAttribute("data-suggestion");
@@ -182,10 +225,18 @@
     flags.textContent = "";
     (data.flags || []).forEach(function (f) {
       var badge = document.createElement("span");
-      badge.className = "flag flag-" + f.name;
+      badge.className = "flag flag-" + f.name + (f.dismissed ? " dismissed" : "");
+      badge.setAttribute("data-check", f.code);
       badge.textContent = f.label;
       flags.appendChild(badge);
     });
+    seg.setAttribute("data-risk", data.risk || "");
+    var risk = seg.querySelector("[data-risk-label]");
+    if (risk && data.risk) {
+      risk.textContent = data.risk;
+      risk.className = "risk risk-" + data.risk;
+      risk.title = "risk score " + Number(data.risk_score).toFixed(2);
+    }
     if (data.draft_state) {
       var state = document.querySelector("[data-draft-state]");
       state.textContent = data.draft_state;
@@ -205,8 +256,10 @@
     var idx = seg.getAttribute("data-idx");
     var version = parseInt(seg.getAttribute("data-version"), 10);
     self.message(seg, "Saving…");
-    send("PUT", "/ui/api/drafts/" + this.id + "/segments/" + idx, {target: area.value, version: version})
+    var seconds = self.clock.take(idx);
+    send("PUT", "/ui/api/drafts/" + this.id + "/segments/" + idx, {target: area.value, version: version, seconds: seconds})
       .then(function (r) {
+        if (r.status !== 200) { self.clock.giveBack(idx, seconds); }
         if (r.status === 200) {
           self.update(seg, r.data);
           area.value = r.data.target_edit || r.data.target || "";
@@ -231,12 +284,70 @@
   Draft.prototype.setStatus = function (seg, status) {
     var self = this;
     var idx = seg.getAttribute("data-idx");
-    send("POST", "/ui/api/drafts/" + this.id + "/segments/" + idx + "/status", {status: status})
+    var seconds = self.clock.take(idx);
+    send("POST", "/ui/api/drafts/" + this.id + "/segments/" + idx + "/status", {status: status, seconds: seconds})
       .then(function (r) {
+        if (r.status !== 200) { self.clock.giveBack(idx, seconds); }
         if (r.status === 200) { self.update(seg, r.data); self.message(seg, status === "approved" ? "Approved." : "Rejected."); }
         else { self.message(seg, "Not changed (" + r.status + "): " + (r.data.error || "error"), true); }
       })
       .catch(function () { self.message(seg, "The server could not be reached.", true); });
+  };
+
+  Draft.prototype.openDismiss = function (seg) {
+    var box = seg.querySelector("[data-dismiss]");
+    if (!box || !box.querySelector("option")) { return; }
+    box.hidden = false;
+    box.querySelector("[data-dismiss-reason]").focus();
+  };
+
+  Draft.prototype.dismiss = function (seg) {
+    var self = this;
+    var box = seg.querySelector("[data-dismiss]");
+    var check = box.querySelector("[data-dismiss-check]").value;
+    var reason = box.querySelector("[data-dismiss-reason]").value;
+    var url = "/ui/api/drafts/" + this.id + "/segments/" + seg.getAttribute("data-idx") + "/checks/" +
+      encodeURIComponent(check) + "/dismiss";
+    send("POST", url, {reason: reason}).then(function (r) {
+      if (r.status !== 200) { self.message(seg, "Not dismissed (" + r.status + "): " + (r.data.error || "error"), true); return; }
+      self.update(seg, r.data);
+      var option = box.querySelector('option[value="' + check + '"]');
+      if (option) { option.remove(); }
+      box.hidden = true;
+      self.message(seg, "Dismissed.");
+    });
+  };
+
+  // How long each segment is open: counted each second while it is the current one, the page is
+  // visible and the reviewer did something in the last IDLE seconds (idle time is left out).
+  var IDLE = 60;
+
+  function ReviewClock(draft) {
+    var self = this;
+    this.draft = draft;
+    this.seconds = {};
+    this.lastActive = Date.now();
+    ["keydown", "mousemove", "mousedown", "input", "scroll"].forEach(function (name) {
+      document.addEventListener(name, function () { self.lastActive = Date.now(); }, {passive: true});
+    });
+    setInterval(function () { self.tick(); }, 1000);
+  }
+
+  ReviewClock.prototype.tick = function () {
+    var seg = this.draft.seg();
+    if (!seg || document.visibilityState === "hidden" || Date.now() - this.lastActive > IDLE * 1000) { return; }
+    var idx = seg.getAttribute("data-idx");
+    this.seconds[idx] = (this.seconds[idx] || 0) + 1;
+  };
+
+  ReviewClock.prototype.take = function (idx) {
+    var seconds = this.seconds[idx] || 0;
+    this.seconds[idx] = 0;
+    return seconds;
+  };
+
+  ReviewClock.prototype.giveBack = function (idx, seconds) {
+    this.seconds[idx] = (this.seconds[idx] || 0) + seconds;
   };
 
   function comments(form, draft) {
@@ -268,6 +379,8 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-poll]"), poll);
     var root = document.getElementById("draft");
     var draft = root ? new Draft(root) : null;
+    var highOnly = document.getElementById("high-only");
+    if (highOnly && draft) { highOnly.addEventListener("click", function () { draft.toggleHighOnly(); }); }
     var form = document.getElementById("comment-form");
     if (form) { comments(form, draft); }
   });

@@ -97,7 +97,7 @@ def test_review_an_article_with_the_keyboard(page, live_desk):
     saved = page.locator('.seg[data-idx="1"]')
     expect(saved.locator("[data-target]")).to_have_text(new_text)
     expect(saved).to_have_attribute("data-status", "edited")
-    page.keyboard.press("n")  # the next flagged segment gets the focus outline
+    page.keyboard.press("f")  # the next flagged segment gets the focus outline
     expect(page.locator(".seg.current.flagged")).to_have_count(1)
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

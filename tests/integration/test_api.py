@@ -329,8 +329,11 @@ def test_job_and_draft_views(client):
     assert [s["index"] for s in draft["segments"]] == [0, 1, 2]
     assert draft["segments"][0]["source"] == SR_LATN_LINES[0]
     assert set(draft["segments"][0]) == {"index", "block", "source", "target", "flags", "score", "terms", "status",
-                                         "version"}
+                                         "version", "confidence", "risk", "risk_score", "dismissed"}
     assert (draft["segments"][0]["status"], draft["segments"][0]["version"]) == ("new", 0)
+    # script conversion: certain (confidence 1), and nothing flagged, so low risk, in article order
+    assert [(s["confidence"], s["risk"]) for s in draft["segments"]] == [(1.0, "low")] * 3
+    assert draft["review_order"] == [0, 1, 2]
     assert draft["models"] == []
 
 

@@ -56,14 +56,24 @@ class HfEngine(MarianEngine):
                 input_ids=input_ids, attention_mask=mask, num_beams=s.beam_size, max_new_tokens=max_length,
                 max_length=None, repetition_penalty=s.repetition_penalty,
                 no_repeat_ngram_size=s.no_repeat_ngram_size, output_scores=True,
-                return_dict_in_generate=True, early_stopping=True)
-        scores = out.sequences_scores.tolist() if getattr(out, "sequences_scores", None) is not None else None
+                return_dict_in_generate=True, early_stopping=True,
+                forced_eos_token_id=None)  # as CTranslate2: a sentence cut at the limit is seen as cut
+        steps = _token_scores(self.model.model, out, s.beam_size)
         decoded = []
         for i, row in enumerate(out.sequences.tolist()):
             body = row[1:]  # drop the decoder start token
             finished = tok.eos_token_id in body
-            body = body[: body.index(tok.eos_token_id)] if finished else body
-            body = [t for t in body if t != self.model.pad_id]
-            decoded.append(Decoded(tok.convert_ids_to_tokens(body), scores[i] if scores else None,
+            length = body.index(tok.eos_token_id) + 1 if finished else len(body)  # EOS counted, as CTranslate2
+            body = [t for t in body[:length - finished] if t != self.model.pad_id]
+            mean = sum(steps[i][:length]) / length if length else None
+            decoded.append(Decoded(tok.convert_ids_to_tokens(body), mean,
                                    not finished and len(body) >= max_length))
         return decoded
+
+
+def _token_scores(model, out, beams: int) -> list[list[float]]:
+    """The log-probability of each generated token (EOS included), per returned sequence: the
+    length-normalised sequence score is their mean, as CTranslate2 returns it (length_penalty=1)."""
+    scores = model.compute_transition_scores(out.sequences, out.scores, getattr(out, "beam_indices", None),
+                                             normalize_logits=beams == 1)
+    return scores.float().tolist()
