@@ -286,7 +286,8 @@ def rollback(ctx, version, who) -> None:
 @click.pass_context
 def check(ctx, path, lang, spec) -> None:
     """Check a draft (the .json that `translate --out` writes) or a text against the glossary:
-    expected, found, missing and forbidden terms, and the term accuracy."""
+    expected, found, missing and forbidden terms, terms typed without their diacritics (a spelling to
+    fix), and the term accuracy."""
     from glossary.enforce import Enforcer
     from glossary.match import Matcher
     from translate.terms import load_glossary
@@ -307,9 +308,12 @@ def check(ctx, path, lang, spec) -> None:
         lang = lang or detect(raw)[0]
         matches = Matcher(concepts, lang).find(raw)
         for m in matches:
-            click.echo(f"{'FORBIDDEN' if m.flagged else 'term':9} {m.text}  ({m.concept.id})")
+            kind = "FORBIDDEN" if m.flagged else "RESPELL" if m.respell else "term"
+            fix = f" -> {m.respell}" if m.respell else ""
+            click.echo(f"{kind:9} {m.text}{fix}  ({m.concept.id})")
         forbidden = [m for m in matches if m.flagged]
-        click.echo(f"{len(matches)} terms, {len(forbidden)} forbidden", err=True)
+        respell = sum(1 for m in matches if m.respell)
+        click.echo(f"{len(matches)} terms, {len(forbidden)} forbidden, {respell} to respell", err=True)
         sys.exit(1 if forbidden else 0)
     enforcer = Enforcer(concepts, draft["source_lang"], draft["target_lang"])
     expected = found = bad = 0
@@ -317,9 +321,10 @@ def check(ctx, path, lang, spec) -> None:
         report = enforcer.check(seg["source"], seg["target"])
         expected += len(report.expected)
         found += len(report.found)
-        if report.missing or report.forbidden:
+        if report.missing or report.forbidden or report.misspelt:
             bad += 1
-            click.echo(f"segment {seg['index']}: missing {report.missing} forbidden {report.forbidden}")
+            click.echo(f"segment {seg['index']}: missing {report.missing} forbidden {report.forbidden}"
+                       + (f" respell {report.misspelt}" if report.misspelt else ""))
             click.echo(f"    {seg['target']}")
     accuracy = found / expected if expected else 1.0
     click.echo(f"{expected} terms expected, {found} found; term accuracy {accuracy:.1%}; "

@@ -40,6 +40,7 @@ FLAG_LABELS = {
     "split": "split",
     "glossary_undecided": "glossary undecided",
     "glossary_recovered": "glossary recovered",
+    "term_spelling": "term spelling to fix",
     "tm": "tm",
     "tags": "inline tags",
 }

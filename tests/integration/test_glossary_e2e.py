@@ -235,3 +235,14 @@ def test_a_termbase_with_other_ids_joins_the_seed_by_shared_terms(tmp_path):
     assert "conflict kfor <- te-001: subject: glossary 'news', file 'security'; kept the glossary's" in result.stdout
     listed = run(tmp_path, db, "glossary", "list").stdout
     assert "te-0" not in listed and "kfor (keep) en: KFOR; tr: KFOR; sq: KFOR {def=KFOR-i" in listed
+
+
+def test_glossary_check_names_the_spelling_to_fix(tmp_path):
+    text = tmp_path / "qeveria.txt"
+    text.write_text("Qeveria e Kosoves mblodhi ministrat ne Prishtine per buxhetin.", "utf-8")
+    checked = run(tmp_path, tmp_path / "dragoman.db", "glossary", "check", str(text), "--lang", "sq",
+                  "--glossary", "seed")
+    assert checked.exit_code == 0, checked.output
+    assert "RESPELL   Kosoves -> Kosovës" in checked.stdout
+    assert "RESPELL   Prishtine -> Prishtinë" in checked.stdout
+    assert "0 forbidden, 2 to respell" in checked.stderr
