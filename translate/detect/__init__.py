@@ -22,9 +22,12 @@ from translate.detect.croatian import leaning
 from translate.detect.tokens import words
 
 SAMPLE = 20_000         # characters read from the start of a text
-MIN_WORDS = 3           # "I", "ve" or "je" alone is a word of several languages
-MIN_WEIGHT = 1.5        # as much as one and a half lower-case words (capitalised ones weigh 0.3)
+MIN_WORDS = 2           # "Kosovë" or "Београд" alone is a name more often than a text
+MIN_LETTERS = 8         # "the end", "ve bu", "je u": too few letters to tell, whatever the words
+MIN_WEIGHT = 1.0        # as much as one lower-case word (capitalised ones weigh 0.3): names alone say little
 MARGIN = 8.0            # nats by which the best language must lead the second (see README: Language detection)
+SHORT_MARGIN = 5.0      # ... or this many when no single word decides (``_consistent``)
+AGREEING = 2            # the words in lower case that must each point to the best language, for SHORT_MARGIN
 _CONFIDENCE_SCALE = MARGIN / math.log(4 / 3)  # a lead of MARGIN is a confidence of 0.25
 POSSIBLY_HR_BS = "possibly hr/bs"
 
@@ -69,12 +72,25 @@ def scores(text: str) -> dict[str, float]:
     return evidence.scores(words(text[:SAMPLE]))
 
 
+def _consistent(found: list[evidence.Item], summed: list[float], best: int) -> bool:
+    """Whether no single word decides for ``best``: at least ``AGREEING`` words in lower case (or
+    suffixes) point to it on their own, none points elsewhere, and it leads without any one word."""
+    full = [item for item in found if item.full]
+    if len(full) < AGREEING or any(max(item.evidence) > item.evidence[best] for item in full):
+        return False
+    for item in found:
+        rest = [value - item.times * own for value, own in zip(summed, item.evidence, strict=True)]
+        if any(value >= rest[best] for i, value in enumerate(rest) if i != best):
+            return False
+    return True
+
+
 def detect(text: str) -> Detection:
     """The most likely language of ``text`` and a confidence in [0, 1] (and a note); raises
     DetectionError when the text is too short or too ambiguous to tell."""
     sample = text[:SAMPLE]
     seen = words(sample)
-    if seen.tokens < MIN_WORDS:
+    if seen.tokens < MIN_WORDS or seen.cyrillic + seen.latin < MIN_LETTERS:
         raise DetectionError("the text is too short to tell its language; give it with --from")
     if seen.cyrillic:  # the script first: the share of Cyrillic letters against Latin ones
         share = seen.cyrillic / (seen.cyrillic + seen.latin)
@@ -84,10 +100,12 @@ def detect(text: str) -> Detection:
             return Detection(SR_CYRL, round((2 * share - 1) / share, 3))
     if sum(weight for _, weight in seen.weighted) < MIN_WEIGHT:
         raise DetectionError("cannot tell the language of this text; give it with --from")
-    ranked = sorted(evidence.scores(seen).items(), key=lambda kv: kv[1], reverse=True)
+    found = evidence.items(seen)
+    summed = evidence.total(found)
+    ranked = sorted(zip(evidence.LATIN_LANGUAGES, summed, strict=True), key=lambda kv: kv[1], reverse=True)
     (best, top), (second, runner_up) = ranked[0], ranked[1]
     lead = top - runner_up
-    if lead < MARGIN:
+    if lead < MARGIN and (lead < SHORT_MARGIN or not _consistent(found, summed, evidence.LATIN_LANGUAGES.index(best))):
         raise DetectionError(f"the language is unclear ({best} or {second}); give it with --from")
     confidence = round(1 - math.exp(-lead / _CONFIDENCE_SCALE), 3)
     note = POSSIBLY_HR_BS if best == SR_LATN and leaning(sample, seen) else ""
