@@ -26,8 +26,8 @@ MIN_WORDS = 2           # "Kosovë" or "Београд" alone is a name more oft
 MIN_LETTERS = 8         # "the end", "ve bu", "je u": too few letters to tell, whatever the words
 MIN_WEIGHT = 1.0        # as much as one lower-case word (capitalised ones weigh 0.3): names alone say little
 MARGIN = 8.0            # nats by which the best language must lead the second (see README: Language detection)
-SHORT_MARGIN = 5.0      # ... or this many when no single word decides (``_consistent``)
-AGREEING = 2            # the words in lower case that must each point to the best language, for SHORT_MARGIN
+SHORT_MARGIN = 5.0      # ... or this many when its words in lower case agree (``_decided``)
+FEW = 3                 # a text with fewer words in lower case is thin: no single word of it may decide
 _CONFIDENCE_SCALE = MARGIN / math.log(4 / 3)  # a lead of MARGIN is a confidence of 0.25
 POSSIBLY_HR_BS = "possibly hr/bs"
 
@@ -72,17 +72,24 @@ def scores(text: str) -> dict[str, float]:
     return evidence.scores(words(text[:SAMPLE]))
 
 
-def _consistent(found: list[evidence.Item], summed: list[float], best: int) -> bool:
-    """Whether no single word decides for ``best``: at least ``AGREEING`` words in lower case (or
-    suffixes) point to it on their own, none points elsewhere, and it leads without any one word."""
-    full = [item for item in found if item.full]
-    if len(full) < AGREEING or any(max(item.evidence) > item.evidence[best] for item in full):
-        return False
+def _backed(found: list[evidence.Item], summed: list[float], best: int) -> bool:
+    """Whether ``best`` still leads without any one of the words (or suffixes) ``found``."""
     for item in found:
         rest = [value - item.times * own for value, own in zip(summed, item.evidence, strict=True)]
         if any(value >= rest[best] for i, value in enumerate(rest) if i != best):
             return False
     return True
+
+
+def _decided(found: list[evidence.Item], summed: list[float], best: int, lead: float) -> bool:
+    """Whether a lead of ``lead`` nats decides for ``best``: ``MARGIN``, or ``SHORT_MARGIN`` when at least
+    two words in lower case (or suffixes) each point to it and none elsewhere; and no single word
+    decides a text thinner than ``FEW`` such words, nor a short lead."""
+    full = [item for item in found if item.full]
+    if lead < MARGIN and (lead < SHORT_MARGIN or len(full) < 2
+                          or any(max(item.evidence) > item.evidence[best] for item in full)):
+        return False
+    return (lead >= MARGIN and len(full) >= FEW) or _backed(found, summed, best)
 
 
 def detect(text: str) -> Detection:
@@ -105,7 +112,7 @@ def detect(text: str) -> Detection:
     ranked = sorted(zip(evidence.LATIN_LANGUAGES, summed, strict=True), key=lambda kv: kv[1], reverse=True)
     (best, top), (second, runner_up) = ranked[0], ranked[1]
     lead = top - runner_up
-    if lead < MARGIN and (lead < SHORT_MARGIN or not _consistent(found, summed, evidence.LATIN_LANGUAGES.index(best))):
+    if not _decided(found, summed, evidence.LATIN_LANGUAGES.index(best), lead):
         raise DetectionError(f"the language is unclear ({best} or {second}); give it with --from")
     confidence = round(1 - math.exp(-lead / _CONFIDENCE_SCALE), 3)
     note = POSSIBLY_HR_BS if best == SR_LATN and leaning(sample, seen) else ""
