@@ -3,10 +3,13 @@
 Cyrillic letters mean Serbian in Cyrillic. Latin text is weighed as evidence for each language
 (``evidence``): the character n-grams of its words, read without diacritics so that text typed
 without them is told too (``ngrams``: profiles counted from prose written for this, shipped as
-``profiles.json``), its frequent short words and the letters each language uses. Lower-case words
-weigh most, capitalised ones (names, mostly) little, all-capital ones and dotted acronyms (U.S.,
-E.U.) nothing (``tokens``). The language with the most evidence wins when it leads the next by
-``MARGIN``; otherwise the text is too thin to tell and DetectionError asks for the language.
+``profiles.json``), its frequent short words, the suffixes after an apostrophe (Turkish *'da*,
+English *'s*) and the letters each language uses. Lower-case words weigh most, capitalised ones
+(names, mostly) little, all-capital ones and dotted acronyms (U.S., E.U.) nothing (``tokens``).
+The language with the most evidence wins when it leads the next by ``MARGIN``, or by ``SHORT_MARGIN``
+when at least two lower-case words each point to it and none elsewhere; a thin text (fewer than three
+words, or less weight than one and a half lower-case words) or a short lead must not rest on any single
+word; names alone decide nothing. Otherwise the text is too thin to tell and DetectionError asks for the language.
 Serbian Latin text that reads Croatian or Bosnian (ijekavian forms, Croatian words) is still
 sr-Latn, with the note "possibly hr/bs" (``croatian``).
 """
@@ -24,10 +27,10 @@ from translate.detect.tokens import words
 SAMPLE = 20_000         # characters read from the start of a text
 MIN_WORDS = 2           # "Kosovë" or "Београд" alone is a name more often than a text
 MIN_LETTERS = 8         # "the end", "ve bu", "je u": too few letters to tell, whatever the words
-MIN_WEIGHT = 1.0        # as much as one lower-case word (capitalised ones weigh 0.3): names alone say little
 MARGIN = 8.0            # nats by which the best language must lead the second (see README: Language detection)
 SHORT_MARGIN = 5.0      # ... or this many when its words in lower case agree (``_decided``)
-FEW = 3                 # a text with fewer words in lower case is thin: no single word of it may decide
+THIN_WORDS = 3          # a text of fewer words, or of less weight than one and a half lower-case words
+THIN_WEIGHT = 1.5       # (capitalised ones weigh 0.3), is thin: no single word of it may decide
 _CONFIDENCE_SCALE = MARGIN / math.log(4 / 3)  # a lead of MARGIN is a confidence of 0.25
 POSSIBLY_HR_BS = "possibly hr/bs"
 
@@ -81,15 +84,17 @@ def _backed(found: list[evidence.Item], summed: list[float], best: int) -> bool:
     return True
 
 
-def _decided(found: list[evidence.Item], summed: list[float], best: int, lead: float) -> bool:
+def _decided(found: list[evidence.Item], summed: list[float], best: int, lead: float, thin: bool,
+             marked: bool = False) -> bool:
     """Whether a lead of ``lead`` nats decides for ``best``: ``MARGIN``, or ``SHORT_MARGIN`` when at least
-    two words in lower case (or suffixes) each point to it and none elsewhere; and no single word
-    decides a text thinner than ``FEW`` such words, nor a short lead."""
+    two words in lower case (or suffixes) each point to it and none elsewhere. No single word decides
+    a short lead, nor a ``thin`` text unless a lower-case word has a letter only the best language uses
+    (``marked``: such letters are evidence the n-grams of one word are not)."""
     full = [item for item in found if item.full]
     if lead < MARGIN and (lead < SHORT_MARGIN or len(full) < 2
                           or any(max(item.evidence) > item.evidence[best] for item in full)):
         return False
-    return (lead >= MARGIN and len(full) >= FEW) or _backed(found, summed, best)
+    return (lead >= MARGIN and (not thin or marked)) or _backed(found, summed, best)
 
 
 def detect(text: str) -> Detection:
@@ -105,14 +110,16 @@ def detect(text: str) -> Detection:
             raise DetectionError(f"the language is unclear ({SR_CYRL} or Latin script); give it with --from")
         if share > 0.5:
             return Detection(SR_CYRL, round((2 * share - 1) / share, 3))
-    if sum(weight for _, weight in seen.weighted) < MIN_WEIGHT:
-        raise DetectionError("cannot tell the language of this text; give it with --from")
     found = evidence.items(seen)
+    if not any(item.full for item in found):  # names alone (capitalised words) carry their own languages
+        raise DetectionError("cannot tell the language of this text; give it with --from")
     summed = evidence.total(found)
     ranked = sorted(zip(evidence.LATIN_LANGUAGES, summed, strict=True), key=lambda kv: kv[1], reverse=True)
     (best, top), (second, runner_up) = ranked[0], ranked[1]
     lead = top - runner_up
-    if not _decided(found, summed, evidence.LATIN_LANGUAGES.index(best), lead):
+    thin = seen.tokens < THIN_WORDS or sum(weight for _, weight in seen.weighted) < THIN_WEIGHT
+    marked = best in evidence.marked(seen)
+    if not _decided(found, summed, evidence.LATIN_LANGUAGES.index(best), lead, thin, marked):
         raise DetectionError(f"the language is unclear ({best} or {second}); give it with --from")
     confidence = round(1 - math.exp(-lead / _CONFIDENCE_SCALE), 3)
     note = POSSIBLY_HR_BS if best == SR_LATN and leaning(sample, seen) else ""

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from typing import NamedTuple
 
 from common.languages import EN, SQ, SR_LATN, TR
@@ -57,11 +58,15 @@ _LISTED = _listed()
 
 class Item(NamedTuple):
     """One distinct word (or suffix) of a text: its evidence per language (in the order of
-    ``LATIN_LANGUAGES``), how often it occurs, and whether it weighs in full (lower case, or a suffix)."""
+    ``LATIN_LANGUAGES``), how often it occurs, and its weight (1 in lower case and for a suffix)."""
 
     evidence: tuple[float, ...]
     times: int
-    full: bool
+    weight: float
+
+    @property
+    def full(self) -> bool:
+        return self.weight == 1.0
 
 
 def _letters(written: str, weight: float, result: dict[str, float]) -> None:
@@ -71,6 +76,7 @@ def _letters(written: str, weight: float, result: dict[str, float]) -> None:
             result[lang] += weight * nats
 
 
+@lru_cache(maxsize=16_384)  # words repeat: each is weighed once
 def _word(written: str, weight: float) -> tuple[float, ...]:
     """The evidence one word gives each language: its n-grams, its listing and its letters, times ``weight``."""
     folded = fold_word(written)
@@ -93,9 +99,15 @@ def _suffix(written: str) -> tuple[float, ...]:
 
 def items(seen: Words) -> list[Item]:
     """The distinct words and suffixes of ``seen``, each with its evidence (each scored once)."""
-    words = [Item(_word(written, weight), times, weight == 1.0)
-             for (written, weight), times in Counter(seen.written).items()]
-    return words + [Item(_suffix(suffix), times, True) for suffix, times in Counter(seen.suffixes).items()]
+    words = [Item(_word(written, weight), times, weight) for (written, weight), times in Counter(seen.written).items()]
+    return words + [Item(_suffix(suffix), times, 1.0) for suffix, times in Counter(seen.suffixes).items()]
+
+
+def marked(seen: Words) -> set[str]:
+    """The languages whose own letters (``LETTERS`` for that language alone: ı ş ğ ö ü, ë, ć đ č š ž) a
+    lower-case word or a suffix of ``seen`` has."""
+    return {langs[0] for c in "".join(seen.lower + seen.suffixes) for langs, _ in (LETTERS.get(c, ((), 0.0)),)
+            if len(langs) == 1}
 
 
 def total(found: list[Item]) -> list[float]:
