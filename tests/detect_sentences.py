@@ -4,8 +4,9 @@ bench/detect_worst_case.py feed it.
 
 A file has ``label<TAB>text`` lines (``#`` comments): labels en, tr, sq, sr-Latn, sr-Cyrl;
 ``sr-Latn~hr`` for Serbian Latin that must carry the note "possibly hr/bs"; ``?`` for text too
-thin to tell. ``dev.tsv`` was written with the detector (its unit tests); ``heldout*.tsv`` after its
-thresholds were set, and never used to tune them.
+thin to tell. ``dev.tsv`` was written with the detector (its unit tests), ``dev-short.tsv`` (headlines of
+2-5 words) with its short-text rule; ``heldout*.tsv`` before or after its thresholds were set, and never
+used to tune them (``heldout-short.tsv``: headlines of 2-6 words, measured before and after the short-text rule).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from translate.detect import DetectionError, detect
 
 SENTENCES = Path(__file__).parent / "fixtures" / "detect"
 DEV = SENTENCES / "dev.tsv"
+DEV_SHORT = SENTENCES / "dev-short.tsv"
 HELDOUT = sorted(SENTENCES.glob("heldout*.tsv"))
 
 
@@ -60,5 +62,7 @@ HOSTILE = {
     "stops": lambda n: ". " * (n // 2) + "1",
     "quotes": lambda n: '. "' * (n // 3),
     "digits": lambda n: "1 " * (n // 2) + "kolovoz",
+    "apostrophes": lambda n: "ab'" * (n // 3) + "c",
+    "suffixes": lambda n: ("Ankara'da 2023'te " * n)[:n],
     "ijekavian prose": lambda n: ("Vlada je u srijedu objavila da će cijene struje ostati iste. " * n)[:n],
 }
