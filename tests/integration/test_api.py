@@ -270,7 +270,7 @@ def test_413_for_an_article_over_the_limit(tmp_path):
     ({"targets": "en"}, ["source language"]),
     ({"targets": "tr", "priority": 12}, ["priority"]),
     ({"targets": "tr", "priority": -1}, ["priority"]),
-    ({"targets": "tr", "format": "html"}, ["format"]),
+    ({"targets": "tr", "format": "docx"}, ["format"]),
     ({"targets": "tr", "glossary": "/etc/passwd"}, ["glossary"]),
     ({"targets": "tr", "callback_url": "file:///etc/passwd"}, ["callback_url"]),
     ({"targets": ""}, ["no target"]),
