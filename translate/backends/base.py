@@ -32,6 +32,8 @@ class MarianEngine(ABC):
 
     settings: Settings
     target_token: str | None
+    batch_tokens: int = 2048   # a batch's most padded tokens and sentences; backends set their own
+    batch_size: int = 32
 
     # --- hooks ----------------------------------------------------------------------------------
     @abstractmethod
@@ -45,6 +47,11 @@ class MarianEngine(ABC):
     @abstractmethod
     def _generate(self, batch: list[list[str]], max_length: int) -> list[Decoded]:
         """Decode a batch of source piece lists (each with its language token and EOS)."""
+
+    def _generate_all(self, batches: list[tuple[list[list[str]], int]]) -> list[list[Decoded]]:
+        """Decode several (batch, max_length) pairs; a backend that can run batches in parallel
+        overrides this (CTranslate2: one per replica)."""
+        return [self._generate(batch, max_length) for batch, max_length in batches]
 
     # --- the shared part --------------------------------------------------------------------------
     def count_tokens(self, sentence: str) -> int:
@@ -83,11 +90,15 @@ class MarianEngine(ABC):
         prefix = [self.target_token] if self.target_token else []
         sources = [[*prefix, *pieces, EOS] for pieces in sentences]
         out: list[tuple[str, float | None, bool] | None] = [None] * len(sources)
-        for batch in make_batches([len(s) for s in sources], self.settings.batch_tokens,
-                                  self.settings.batch_size):
+        batches = make_batches([len(s) for s in sources], self.settings.batch_tokens or self.batch_tokens,
+                               self.settings.batch_size or self.batch_size)
+        work = []
+        for batch in batches:
             longest = max(len(sources[i]) for i in batch)
-            max_length = int(longest * self.settings.max_decoding_ratio) + self.settings.max_decoding_extra
-            for i, result in zip(batch, self._generate([sources[i] for i in batch], max_length), strict=True):
+            work.append(([sources[i] for i in batch],
+                         int(longest * self.settings.max_decoding_ratio) + self.settings.max_decoding_extra))
+        for batch, results in zip(batches, self._generate_all(work), strict=True):
+            for i, result in zip(batch, results, strict=True):
                 pieces = [p for p in result.pieces if not _LANGUAGE_TOKEN.fullmatch(p)]
                 text = self._detokenize(pieces).replace("▁", " ")  # pieces the target spm lacks
                 out[i] = (" ".join(text.split()), result.score, result.hit_limit)
