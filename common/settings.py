@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     batch_wait_ms: float = Field(20.0, ge=0, description="A worker waits this long for other jobs of the same "
                                  "direction to join a batch (0 = no waiting; work arriving together is still "
                                  "batched).")
-    part_tokens: int = Field(1024, ge=16, description="A draft hop with more source tokens than this is cut into "
+    part_tokens: int = Field(1024, ge=1, description="A draft hop with more source tokens than this is cut into "
                              "parts of whole sentences that several workers translate at once.")
     chunk_sentences: int = Field(64, ge=1, description="Sentences per engine call in the pipeline: progress "
                                  "is reported (and a job's results stored) after each chunk.")

@@ -80,13 +80,14 @@ def _without_children(sender=None, **_) -> None:
 
 @shared_task(name="dragoman.translate_hop", bind=True, acks_late=True, reject_on_worker_lost=True,
              autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=300, retry_jitter=True)
-def translate_hop(self, draft_id: str, hop: int) -> str:
+def translate_hop(self, draft_id: str, hop: int, part: int = 0) -> str:
     state = _process()
     store: JobStore = state["store"]
     drainer = state["service"].drainer
     self.max_retries = state["settings"].task_max_retries
     try:
-        result = run_hop(store, state["engines"], state["settings"], draft_id, hop, state["glossaries"])
+        result = run_hop(store, state["engines"], state["settings"], draft_id, hop, state["glossaries"], part,
+                         drainer.flush)
     except TRANSIENT:
         raise
     except SoftTimeLimitExceeded:

@@ -29,7 +29,14 @@ class Ct2Model:
 class Ct2Engine(MarianEngine):
     def __init__(self, model: Ct2Model, settings: Settings, target_token: str | None = None):
         self.model, self.settings, self.target_token = model, settings, target_token
-        self.batch_tokens, self.batch_size = model.plan.batch_tokens, model.plan.batch_size
+
+    @property
+    def batch_tokens(self) -> int:
+        return self.model.plan.batch_tokens
+
+    @property
+    def batch_size(self) -> int:
+        return self.model.plan.batch_size
 
     def _pieces(self, sentence: str) -> list[str]:
         return self.model.source.encode(sentence, out_type=str)
