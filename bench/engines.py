@@ -278,19 +278,27 @@ def cuda(args, hf: Path, ct2_dir: Path, sentences: list[str]) -> int:
               file=sys.stderr)
         return 2
     supported = set(ctranslate2.get_supported_compute_types("cuda"))
-    sentences = sentences * args.cuda_copies
+    sentences = [f"{k}: {s}" for k in range(args.cuda_copies) for s in sentences]  # distinct: no cache helps
     print(f"CUDA: {len(sentences)} sentences; compute types supported: {', '.join(sorted(supported))}")
     sources = tokenized(ct2_dir, sentences)
     for beam in args.beams:
         print(f"\nbeam {beam}")
+        top = 0.0
         for compute in [c for c in ("float16", "int8_float16") if c in supported]:
             translator = ctranslate2.Translator(str(ct2_dir), device="cuda", compute_type=compute)
             translator.translate_batch(sources[:8], beam_size=beam, max_decoding_length=4)
             for tokens_per_batch in (4096, 8192, 16384, 32768):
                 speed = best([bench_ct2_raw(translator, sources, beam, args.max_new_tokens, tokens_per_batch, "tokens")
                               for _ in range(args.repeat)])
+                top = max(top, speed)
                 print(f"  ct2 {compute:13} batches of {tokens_per_batch:6d} tokens {speed:10.0f} tokens/s", flush=True)
             del translator
+        settings = settings_for(beam, args.max_new_tokens, device="cuda")
+        model = Ct2Model(ct2_dir, settings)
+        pipe = best([bench_pipeline(model, settings, sentences) for _ in range(args.repeat)])
+        print(f"  dragoman pipeline ({model.plan.describe()}) {pipe:10.0f} tokens/s = {pipe / top:.2f}x the best "
+              "ct2 raw", flush=True)
+        del model
         if not args.skip_transformers:
             for batch in (64, 256):
                 speed = best([bench_transformers(hf, sources, beam, args.max_new_tokens, 1, "cuda", batch)])
