@@ -278,15 +278,18 @@ class JobStore(PartsMixin):
             conn.execute(drafts.update().where(drafts.c.id == draft_id).values(models=models))
 
     def save_pivot(self, draft_id: str, texts: dict[int, str]) -> None:
-        with self.engine.begin() as conn:
+        with self.engine.begin() as conn:  # the draft's row first, as in save_segments: one lock order
+            conn.execute(drafts.update().where(drafts.c.id == draft_id).values(updated_at=now()))
             for idx, text in texts.items():
                 conn.execute(segments.update().where(segments.c.draft_id == draft_id, segments.c.idx == idx)
                              .values(pivot=text))
-            conn.execute(drafts.update().where(drafts.c.id == draft_id).values(updated_at=now()))
 
     def save_segments(self, draft_id: str, rows: list[SegmentRow]) -> int:
-        """Write finished segments (idempotent: keyed by draft and index); returns segments done."""
+        """Write finished segments (idempotent: keyed by draft and index); returns segments done. The
+        draft's row is locked first, so parts of one draft saving at once count ``done`` in turn (each
+        count sees the others' committed rows)."""
         with self.engine.begin() as conn:
+            conn.execute(drafts.update().where(drafts.c.id == draft_id).values(updated_at=now()))
             for r in rows:
                 conn.execute(segments.update().where(segments.c.draft_id == draft_id, segments.c.idx == r.idx).values(
                     target=r.target, flags=list(r.flags), score=r.score, terms=r.terms))
