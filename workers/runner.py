@@ -132,7 +132,9 @@ def _translate(store: JobStore, engines: Engines, settings: Settings, draft: dic
     last = hop >= len(hops) - 1
     engine: Engine = engines.hop(hops[hop]) if hops else IdentityEngine()
     if hops:
-        store.record_model(draft_id, hop, engines.provenance(hops[hop]))
+        model = {**engines.provenance(hops[hop]), "hop": hop}
+        if model not in (draft.get("models") or []):  # the hop's other parts recorded it already
+            store.record_model(draft_id, hop, model)
     run = Run(direction, _glossary(job, settings, glossary_cache if glossary_cache is not None else {}),
               job["glossary_version"])
     rows = store.segments(draft_id, draft["first_idx"], draft["last_idx"])
