@@ -9,6 +9,7 @@ from several threads, waiting for jobs to settle, and the store's own figures.
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import subprocess
@@ -139,14 +140,15 @@ class Cluster:
         return time.perf_counter()
 
     def finished(self, ids: list[str]) -> dict[str, tuple[float, float]]:
-        """Per job: (created, finished) as epoch seconds from the store (its drafts' finished_at)."""
+        """Per job: (created, finished) as epoch seconds from the store (its drafts' finished_at; inf
+        while unfinished)."""
         from newsroom.schema import drafts, jobs
 
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(jobs.c.id, jobs.c.created_at, sa.func.max(drafts.c.finished_at))
                                 .join(drafts, drafts.c.job_id == jobs.c.id).where(jobs.c.id.in_(ids))
                                 .group_by(jobs.c.id, jobs.c.created_at)).all()
-        return {r[0]: (r[1].timestamp(), r[2].timestamp()) for r in rows}
+        return {r[0]: (r[1].timestamp(), r[2].timestamp() if r[2] else math.inf) for r in rows}
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -171,7 +171,7 @@ def retry(ctx, draft_id) -> None:
                    "batched together; processes: N processes, each with its own copy, one job at a time each.")
 @click.option("--concurrency", "-c", type=int, default=0,
               help="N: batches at once (shared) or processes (processes); 0 = one per CPU core.")
-@click.option("--tasks", type=int, default=0, help="shared: jobs in flight at once (0 = 16 per batch slot).")
+@click.option("--tasks", type=int, default=0, help="shared: jobs in flight at once (0 = 8 per batch slot).")
 @click.option("--loglevel", default="INFO")
 @click.pass_context
 def worker(ctx, directions, mode, concurrency, tasks, loglevel) -> None:
@@ -197,7 +197,7 @@ def worker(ctx, directions, mode, concurrency, tasks, loglevel) -> None:
     from workers.app import app
 
     queues = ",".join([f"mt.{k}" for k in keys] + ["mt.script"])
-    pool, slots = ("threads", tasks or 16 * n) if mode == "shared" else ("prefork", n)
+    pool, slots = ("threads", tasks or 8 * n) if mode == "shared" else ("prefork", n)
     app.worker_main(["worker", "-Q", queues, "-c", str(slots), "-P", pool, "-l", loglevel,
                      "--prefetch-multiplier=1", "-E"])
 

@@ -7,16 +7,34 @@ waiting caller collects for up to ``wait`` seconds after the first of them arriv
 distinct sentence once) and hands every caller its own results. Up to ``slots`` such calls run at
 once (the model's replicas); callers arriving meanwhile are the next batch. A failed call fails
 exactly the callers whose sentences were in it.
+
+Callers are taken most urgent first: a caller inside ``with urgency(9):`` (a worker running a
+breaking-news job) goes into the next batch ahead of a backlog that was waiting before it.
 """
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from translate.engine import Engine, Translation
+
+_URGENCY: contextvars.ContextVar[int] = contextvars.ContextVar("dragoman_urgency", default=0)
+
+
+@contextmanager
+def urgency(priority: int) -> Iterator[None]:
+    """Translations asked for inside this block are taken by a ``Coalescer`` before less urgent ones
+    (a job's priority: 9 most urgent)."""
+    token = _URGENCY.set(priority)
+    try:
+        yield
+    finally:
+        _URGENCY.reset(token)
 
 
 @dataclass(eq=False)
@@ -24,6 +42,7 @@ class _Request:
     sentences: list[str]
     tokens: int
     arrived: float
+    priority: int = 0
     taken: bool = False
     done: bool = False
     results: list[Translation] = field(default_factory=list)
@@ -45,9 +64,11 @@ class Coalescer:
     def translate(self, sentences: Sequence[str]) -> list[Translation]:
         if not sentences:
             return []
-        request = _Request(list(sentences), sum(self.count_tokens(s) for s in sentences), self.clock())
+        request = _Request(list(sentences), sum(self.count_tokens(s) for s in sentences), self.clock(),
+                           _URGENCY.get())
         with self._cond:
-            self._queue.append(request)
+            at = next((i for i, r in enumerate(self._queue) if r.priority < request.priority), len(self._queue))
+            self._queue.insert(at, request)  # most urgent first, then in order of arrival
             self._waiting_tokens += request.tokens
             self._cond.notify_all()
         while True:
@@ -75,7 +96,7 @@ class Coalescer:
         self._collecting = True
         try:
             while self._waiting_tokens < self.max_tokens:
-                left = self._queue[0].arrived + self.wait - self.clock()
+                left = min(r.arrived for r in self._queue) + self.wait - self.clock()
                 if left <= 0:
                     break
                 self._cond.wait(left)

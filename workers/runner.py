@@ -31,6 +31,7 @@ from common.settings import Settings
 from newsroom.jobs import JobStore, SegmentRow
 from newsroom.parts import DONE as ALL_DONE
 from newsroom.parts import NEXT as HOP_DONE
+from translate.batcher import urgency
 from translate.engine import Engine, IdentityEngine, Translation
 from translate.engines import Engines
 from translate.models import MissingModelError
@@ -153,7 +154,8 @@ def _translate(store: JobStore, engines: Engines, settings: Settings, draft: dic
             return HopResult(CANCELLED if store.is_cancelled(draft_id) else SKIP, draft_id, hop)
         chunk = unique[start:start + settings.chunk_sentences]
         inputs = run.inputs(chunk) if hop == 0 else [by_source[s][0].pivot or "" for s in chunk]
-        outputs = engine.translate(inputs)
+        with urgency(job["priority"]):  # a breaking-news job goes into its worker's next batch first
+            outputs = engine.translate(inputs)
         if last:
             _finish(store, engines, run, direction, draft_id, chunk, outputs, by_source)
         else:

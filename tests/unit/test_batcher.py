@@ -109,3 +109,29 @@ def test_two_slots_run_two_calls_at_once():
         assert batcher.translate(["second"])[0].text == "SECOND"   # not queued behind the held call
         gate.set()
         assert held.result(20)[0].text == "HELD"
+
+
+def test_an_urgent_caller_goes_into_the_next_batch_ahead_of_a_backlog():
+    from translate.batcher import urgency
+
+    gate = threading.Event()
+    inner = Recording(gate)
+    batcher = Coalescer(inner, words, wait=0, max_tokens=2, slots=1)
+
+    def urgent(text: str):
+        with urgency(9):
+            return batcher.translate([text])
+
+    with ThreadPoolExecutor(5) as pool:
+        first = pool.submit(batcher.translate, ["held"])
+        assert inner.entered.wait(20)
+        backlog = []
+        for count, text in enumerate(("old one", "old two", "old three"), start=1):
+            backlog.append(pool.submit(batcher.translate, [text]))
+            wait_until(lambda count=count: batcher.waiting() == count)   # queued in this order
+        breaking = pool.submit(urgent, "breaking news")
+        wait_until(lambda: batcher.waiting() == 4)
+        gate.set()
+        assert breaking.result(20)[0].text == "BREAKING NEWS" and first.result(20)[0].text == "HELD"
+        assert [f.result(20)[0].text for f in backlog] == ["OLD ONE", "OLD TWO", "OLD THREE"]
+    assert inner.calls == [["held"], ["breaking news"], ["old one"], ["old two"], ["old three"]]
