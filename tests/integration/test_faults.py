@@ -184,8 +184,8 @@ def faults(database, broker, copy_models, tmp_path):
            "DRAGOMAN_CALLBACK_RETRY_FIRST": "0.2", "DRAGOMAN_CALLBACK_TIMEOUT": "20"}
     started: list[Worker] = []
 
-    def worker(directions: str = "en-tr") -> Worker:
-        started.append(Worker(env, directions, tmp_path / "worker.log"))
+    def worker(directions: str = "en-tr") -> Worker:  # prefork: one job at a time per process
+        started.append(Worker(env, directions, tmp_path / "worker.log", "--mode", "processes"))
         return started[-1]
 
     yield SimpleNamespace(env=env, worker=worker, service=JobService(settings_of(env)), log=tmp_path / "worker.log")
@@ -607,7 +607,7 @@ class CampaignWorker(Worker):
     """A ``dragoman worker`` with its own log, which says when it is ready to take messages."""
 
     def __init__(self, values: dict, log: Path):
-        super().__init__(values, "en-tr", log)
+        super().__init__(values, "en-tr", log, "--mode", "processes")  # one job at a time: held drafts = workers
         self.log_path = log
 
     def ready(self) -> bool:
