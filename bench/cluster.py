@@ -96,6 +96,30 @@ class Cluster:
             time.sleep(0.3)
         return self
 
+    def worker_rss_mb(self) -> float:
+        """Resident memory of the worker processes and their children (prefork pool processes), MB."""
+        parents: dict[int, int] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                parents[int(stat.parent.name)] = int(fields[1])
+            except (OSError, IndexError, ValueError):
+                continue  # a process that ended meanwhile
+        mine = {p.pid for p in self.procs[1:]}
+        grew = True
+        while grew:
+            more = {pid for pid, parent in parents.items() if parent in mine} - mine
+            mine |= more
+            grew = bool(more)
+        total = 0
+        for pid in mine:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
+        return total / 1024
+
     def _start(self, command: list[str]) -> None:
         self.procs.append(subprocess.Popen(command, env=self.env, cwd=ROOT, start_new_session=True,
                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))

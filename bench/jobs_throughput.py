@@ -11,7 +11,9 @@ warms it, then:
 
 1. --jobs headline jobs (1-3 sentences each, unique) submitted at once from 8 threads: jobs/s from
    the first submission until none is unfinished, p50/p95 from submission to draft (the store's own
-   timestamps), and the database checked (jobs unsettled, segments missing, duplicated);
+   timestamps), the worker's resident memory (its processes together: compare --mode shared -c 2
+   with --mode processes -c 2), and the database checked (jobs unsettled, segments missing,
+   duplicated);
 2. where the time goes: the same number of script-only jobs (sr-Latn → sr-Cyrl, no model: the API,
    the queue, the store and the pipeline alone), and raw ``translate_batch`` on the headlines'
    sentences in one batch stream, with dragoman's default configuration for this machine;
@@ -118,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     with Cluster(env, [worker], args.port) as cluster:
         cluster.warm()
         mt = run_jobs(cluster, texts)
+        rss = cluster.worker_rss_mb()
         checks = job_figures(cluster, mt["ids"])
         script = run_jobs(cluster, [f"Vesti dana broj {salt}{i}. Kratko." for i in range(args.jobs)],
                           "sr-Latn", "sr-Cyrl")
@@ -126,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{args.jobs} headline jobs ({sentences} sentences): {mt['jobs/s']:.2f} jobs/s in {mt['wall']:.1f} s "
           f"(submitted in {mt['submitted']:.1f} s); p50 {mt['p50']:.2f} s, p95 {mt['p95']:.2f} s "
           "(submission to draft, store timestamps)")
+    print(f"worker resident memory ({' '.join(worker)}): {rss:.0f} MB")
     print("database: " + ", ".join(f"{k} {v}" for k, v in checks.items()))
     print(f"raw translate_batch on the same sentences, one batch stream: {raw_seconds:.1f} s "
           f"({args.jobs / raw_seconds:.2f} jobs/s)")
