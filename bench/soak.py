@@ -59,6 +59,7 @@ import sqlalchemy as sa  # noqa: E402
 from bench.jobs_throughput import job_figures  # noqa: E402
 from newsroom.jobs import JobStore  # noqa: E402
 from newsroom.outbox import CALLBACK, DISPATCH, SENT, outbox  # noqa: E402
+from newsroom.parts import parts  # noqa: E402
 from newsroom.schema import drafts, jobs, now  # noqa: E402
 from tests.fixtures.build_models import all_sentences  # noqa: E402
 from tests.integration.test_faults import (  # noqa: E402
@@ -195,8 +196,8 @@ class Run:
     def in_hand(self) -> list[str]:
         """Drafts a live worker may hold right now (translating, lease not run out, not held at a kill)."""
         with self.store.engine.connect() as conn:
-            held = conn.execute(sa.select(drafts.c.id).where(drafts.c.state == "translating",
-                                                             drafts.c.lease_until > now())).scalars().all()
+            held = conn.execute(sa.select(drafts.c.id).join(parts, parts.c.draft_id == drafts.c.id).where(
+                drafts.c.state == "translating", parts.c.lease_until > now())).scalars().all()
         return [d for d in held if d not in self.killed_drafts]
 
     # --- submitting -----------------------------------------------------------------------------------------

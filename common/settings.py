@@ -30,10 +30,13 @@ class Settings(BaseSettings):
     # --- engine -------------------------------------------------------------------------------
     engine: Literal["ct2", "transformers"] = "ct2"
     device: Literal["auto", "cpu", "cuda"] = "auto"
-    compute_type: str = Field("auto", description="CTranslate2 compute type; auto = int8 on CPU, "
-                                                  "float16 on CUDA.")
+    compute_type: str = Field("auto", description="CTranslate2 compute type; auto = int8 on CPU, int8_float16 "
+                                                  "on CUDA where the card supports it, else float16.")
     ct2_quantization: str = Field("int8", description="Weight type stored by `models convert`.")
-    threads: int = Field(0, description="CPU threads per model (0 = all cores).")
+    threads: int = Field(0, ge=0, description="CPU threads per batch (CTranslate2 intra_threads; 0 = auto, "
+                         "see translate/backends/tuning.py).")
+    inter_threads: int = Field(0, ge=0, description="Batches a model runs at once (CTranslate2 inter_threads, "
+                               "model replicas sharing the weights; 0 = auto: one per core on CPU, 1 on CUDA).")
 
     # --- decoding -----------------------------------------------------------------------------
     beam_size: int = Field(4, ge=1, le=16)
@@ -42,8 +45,15 @@ class Settings(BaseSettings):
     max_decoding_extra: int = Field(10, ge=0, description="Added to the output length limit.")
     repetition_penalty: float = Field(1.0, ge=1.0)
     no_repeat_ngram_size: int = Field(0, ge=0)
-    batch_tokens: int = Field(2048, ge=16, description="Token budget of one batch.")
-    batch_size: int = Field(32, ge=1, description="Most sentences in one batch.")
+    batch_tokens: int = Field(0, ge=0, description="Most padded tokens in one batch (0 = auto: 2,048 on CPU, "
+                              "8,192 on CUDA).")
+    batch_size: int = Field(0, ge=0, description="Most sentences in one batch (0 = auto: 16 at beam 1 and 8 "
+                            "above on CPU, 512 on CUDA).")
+    batch_wait_ms: float = Field(20.0, ge=0, description="A worker waits this long for other jobs of the same "
+                                 "direction to join a batch (0 = no waiting; work arriving together is still "
+                                 "batched).")
+    part_tokens: int = Field(1024, ge=1, description="A draft hop with more source tokens than this is cut into "
+                             "parts of whole sentences that several workers translate at once.")
     chunk_sentences: int = Field(64, ge=1, description="Sentences per engine call in the pipeline: progress "
                                  "is reported (and a job's results stored) after each chunk.")
 

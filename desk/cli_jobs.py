@@ -168,13 +168,19 @@ def retry(ctx, draft_id) -> None:
 @click.command()
 @click.option("--directions", default=",".join(MODELS), show_default=True,
               help="Model directions whose queues (mt.<dir>) this worker serves; pivots hop through them.")
-@click.option("--concurrency", "-c", type=int, default=1, show_default=True, help="Worker processes.")
-@click.option("--pool", default="prefork", show_default=True)
+@click.option("--mode", type=click.Choice(["shared", "processes"]), default="shared", show_default=True,
+              help="shared: one process, one copy of each model running N batches at once, many jobs in flight "
+                   "batched together; processes: N processes, each with its own copy, one job at a time each.")
+@click.option("--concurrency", "-c", type=int, default=0,
+              help="N: batches at once (shared) or processes (processes); 0 = one per CPU core.")
+@click.option("--tasks", type=int, default=0, help="shared: jobs in flight at once (0 = 8 per batch slot).")
 @click.option("--loglevel", default="INFO")
 @click.pass_context
-def worker(ctx, directions, concurrency, pool, loglevel) -> None:
+def worker(ctx, directions, mode, concurrency, tasks, loglevel) -> None:
     """Run a Celery worker for some directions (needs DRAGOMAN_REDIS_URL); each of its processes also
     sends the outbox (hops, callbacks) and runs the reconciler."""
+    from translate.backends.tuning import available_cores
+
     settings: Settings = ctx.obj
     keys = [d.strip() for d in directions.split(",") if d.strip()]
     bad = [k for k in keys if k not in MODELS]
@@ -182,11 +188,19 @@ def worker(ctx, directions, concurrency, pool, loglevel) -> None:
         _fail(f"unknown direction {', '.join(bad)}; expected some of {', '.join(MODELS)}", EXIT_USAGE)
     if not settings.redis_url:
         _fail("a worker needs DRAGOMAN_REDIS_URL (without Redis, `dragoman serve` runs jobs itself)", EXIT_USAGE)
+    n = concurrency or available_cores()
     os.environ["DRAGOMAN_WORKER_DIRECTIONS"] = ",".join(keys)  # each process loads these after the fork
+    os.environ["DRAGOMAN_WORKER_MODE"] = mode
+    inter = str(n if mode == "shared" else 1)
+    if concurrency or mode == "processes":  # an explicit -c wins over the environment
+        os.environ["DRAGOMAN_INTER_THREADS"] = inter
+    os.environ.setdefault("DRAGOMAN_INTER_THREADS", inter)
+    os.environ.setdefault("DRAGOMAN_THREADS", str(max(1, available_cores() // n)))
     from workers.app import app
 
     queues = ",".join([f"mt.{k}" for k in keys] + ["mt.script"])
-    app.worker_main(["worker", "-Q", queues, "-c", str(concurrency), "-P", pool, "-l", loglevel,
+    pool, slots = ("threads", tasks or 8 * n) if mode == "shared" else ("prefork", n)
+    app.worker_main(["worker", "-Q", queues, "-c", str(slots), "-P", pool, "-l", loglevel,
                      "--prefetch-multiplier=1", "-E"])
 
 

@@ -14,10 +14,8 @@ What has to leave the store is written to the outbox (``newsroom.outbox``) in th
 transaction: a job's first hops with the job, each next hop with the step before it, the job's
 callback with the change that settles it.
 
-A worker holds a lease on the draft it translates (``start``, ``renew``): while it runs, no
-other delivery of the draft starts; once it runs out (the worker died), ``reclaim`` hands the
-draft out again. A hop delivered more than ``max_deliveries`` times without finishing fails its
-draft as a poison task instead of killing workers for ever.
+The workers' side (parts of hops, their leases, reclaiming what a dead worker held, poison
+tasks) is ``newsroom.parts.PartsMixin``, which the store inherits.
 """
 
 from __future__ import annotations
@@ -27,7 +25,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -42,20 +40,16 @@ from newsroom.lifecycle import (
     FINISH,
     QUEUED,
     RETRY,
-    START,
-    TRANSLATING,
     UNFINISHED,
     TransitionError,
     job_state,
     next_draft_state,
 )
-from newsroom.outbox import add_callback, add_dispatch, aware, outbox, waiting_dispatch
+from newsroom.outbox import add_callback, outbox
+from newsroom.parts import PartsMixin, add_part, add_whole_hop, parts
 from newsroom.schema import MIGRATIONS, drafts, history, jobs, new_id, now, segments
 
 __all__ = ["Change", "IdempotencyError", "JobStore", "SegmentRow"]
-
-DEFAULT_LEASE = 60.0
-RELEASED = {"lease_until": None, "lease_owner": None, "deliveries": 0}
 
 
 class IdempotencyError(ValueError):
@@ -97,7 +91,7 @@ class SegmentRow:
     pivot_score: float | None = None   # the first hop's score, combined with the last hop's
 
 
-class JobStore:
+class JobStore(PartsMixin):
     def __init__(self, url: str):
         self.url = url
         self.engine = create_engine(url)
@@ -123,8 +117,8 @@ class JobStore:
                 draft_id = draft_ids[target]
                 conn.execute(drafts.insert().values(
                     id=draft_id, job_id=job_id, target_lang=target, state=QUEUED, hops=hops, hop=0, done=0,
-                    total=len(rows), attempts=0, blocks=blocks, error="", updated_at=stamp, models=[], deliveries=0))
-                add_dispatch(conn, job_id, draft_id, 0, priority)
+                    total=len(rows), attempts=0, blocks=blocks, error="", updated_at=stamp, models=[]))
+                add_part(conn, job_id, draft_id, 0, 0, 0, max((r.idx for r in rows), default=-1), priority)
                 if rows:
                     conn.execute(segments.insert(), [
                         {"draft_id": draft_id, "idx": r.idx, "block": r.block, "source": r.source,
@@ -196,9 +190,13 @@ class JobStore:
                 drafts, drafts.c.job_id == jobs.c.id).where(drafts.c.id == draft_id)).first()
         return (row.source_lang, row.target_lang) if row else None
 
-    def segments(self, draft_id: str) -> list[SegmentRow]:
+    def segments(self, draft_id: str, first: int | None = None, last: int | None = None) -> list[SegmentRow]:
+        """The draft's segments (those with index first..last, if given), in order."""
+        query = sa.select(segments).where(segments.c.draft_id == draft_id)
+        if first is not None:
+            query = query.where(segments.c.idx >= first, segments.c.idx <= last)
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(segments).where(segments.c.draft_id == draft_id).order_by(segments.c.idx))
+            rows = conn.execute(query.order_by(segments.c.idx))
             return [SegmentRow(r.idx, r.block, r.source, r.space_after, r.pivot, r.target, list(r.flags or []),
                                r.score, r.terms, r.pivot_score) for r in rows]
 
@@ -236,8 +234,6 @@ class JobStore:
         stamp = now()
         if new in (DRAFT_READY, FAILED, CANCELLED) and row.state in UNFINISHED:
             values.setdefault("finished_at", stamp)
-        if event != START:
-            values = {**RELEASED, **values}  # no worker holds the draft any more
         conn.execute(drafts.update().where(drafts.c.id == draft_id).values(state=new, updated_at=stamp, **values))
         before, after = self._settle(conn, row.job_id)
         change = Change(draft_id, row.job_id, row.state, new, before, after)
@@ -273,41 +269,7 @@ class JobStore:
         conn.execute(history.insert().values(draft_id=draft_id, idx=idx, at=now(), who=who[:200], action=action,
                                              old=old, new=new, state=state))
 
-    # --- progress (the workers' side) ------------------------------------------------------------------
-    def start(self, draft_id: str, hop: int, *, lease: float = DEFAULT_LEASE, max_deliveries: int = 0) -> dict | None:
-        """Mark a draft translating at ``hop`` and lease it for ``lease`` seconds to the caller (the
-        draft as it was, with ``lease_owner``, the caller's token for ``renew``); None if there is
-        nothing to do (finished, cancelled, failed, past that hop, or another delivery holds its
-        lease): the caller then acknowledges its message and stops. The ``max_deliveries + 1``-th
-        delivery of a hop none of whose deliveries finished fails the draft instead (poison)."""
-        with self.locked(draft_id=draft_id) as conn:
-            row = conn.execute(sa.select(drafts).where(drafts.c.id == draft_id)).mappings().first()
-            if row["state"] not in UNFINISHED or row["hop"] > hop or _held(row):
-                return None
-            deliveries = row["deliveries"] + 1
-            if max_deliveries and deliveries > max_deliveries:
-                self.apply(conn, draft_id, FAIL, error=_poisoned(row, hop, deliveries, max_deliveries))
-                return None
-            owner = new_id()
-            self.apply(conn, draft_id, START, hop=hop, attempts=row["attempts"] + 1, deliveries=deliveries,
-                       lease_owner=owner, lease_until=now() + timedelta(seconds=lease))
-            return {**dict(row), "lease_owner": owner}
-
-    def renew(self, draft_id: str, owner: str, lease: float = DEFAULT_LEASE) -> bool:
-        """Extend the caller's lease; False if it no longer holds the draft (cancelled, or the lease
-        ran out and another delivery took it): the caller stops."""
-        with self.engine.begin() as conn:
-            return bool(conn.execute(drafts.update().where(
-                drafts.c.id == draft_id, drafts.c.lease_owner == owner, drafts.c.state == TRANSLATING)
-                .values(lease_until=now() + timedelta(seconds=lease))).rowcount)
-
-    def release(self, draft_id: str, owner: str) -> None:
-        """Give the lease back without finishing (a transient error: the hop is tried again, and this
-        delivery does not count towards a poison task)."""
-        with self.engine.begin() as conn:
-            conn.execute(drafts.update().where(drafts.c.id == draft_id, drafts.c.lease_owner == owner)
-                         .values(**RELEASED))
-
+    # --- progress (the workers' side; leases and parts: newsroom.parts) ----------------------------
     def record_model(self, draft_id: str, hop: int, model: dict) -> None:
         """Say which model (id, revision) translates ``hop`` of the draft."""
         with self.engine.begin() as conn:
@@ -319,15 +281,18 @@ class JobStore:
     def save_pivot(self, draft_id: str, texts: dict[int, str], scores: dict[int, float | None] | None = None) -> None:
         """Store the first hop's output of a pivot draft (and its scores, for the segments' confidence)."""
         scores = scores or {}
-        with self.engine.begin() as conn:
+        with self.engine.begin() as conn:  # the draft's row first, as in save_segments: one lock order
+            conn.execute(drafts.update().where(drafts.c.id == draft_id).values(updated_at=now()))
             for idx, text in texts.items():
                 conn.execute(segments.update().where(segments.c.draft_id == draft_id, segments.c.idx == idx)
                              .values(pivot=text, pivot_score=scores.get(idx)))
-            conn.execute(drafts.update().where(drafts.c.id == draft_id).values(updated_at=now()))
 
     def save_segments(self, draft_id: str, rows: list[SegmentRow]) -> int:
-        """Write finished segments (idempotent: keyed by draft and index); returns segments done."""
+        """Write finished segments (idempotent: keyed by draft and index); returns segments done. The
+        draft's row is locked first, so parts of one draft saving at once count ``done`` in turn (each
+        count sees the others' committed rows)."""
         with self.engine.begin() as conn:
+            conn.execute(drafts.update().where(drafts.c.id == draft_id).values(updated_at=now()))
             for r in rows:
                 conn.execute(segments.update().where(segments.c.draft_id == draft_id, segments.c.idx == r.idx).values(
                     target=r.target, flags=list(r.flags), score=r.score, terms=r.terms))
@@ -335,21 +300,6 @@ class JobStore:
                 segments.c.draft_id == draft_id, segments.c.target.is_not(None))).scalar()
             conn.execute(drafts.update().where(drafts.c.id == draft_id).values(done=done, updated_at=now()))
             return int(done)
-
-    def next_hop(self, draft_id: str, hop: int, owner: str | None = None) -> bool:
-        """The draft goes on to ``hop`` (it stays translating, its lease given back) and that hop's
-        dispatch joins the outbox; False if the draft is not translating (or ``owner`` no longer
-        holds it)."""
-        where = [drafts.c.id == draft_id, drafts.c.state == TRANSLATING]
-        if owner is not None:
-            where.append(drafts.c.lease_owner == owner)
-        with self.engine.begin() as conn:
-            if not conn.execute(drafts.update().where(*where).values(hop=hop, updated_at=now(), **RELEASED)).rowcount:
-                return False
-            row = conn.execute(sa.select(jobs.c.id, jobs.c.priority).join(drafts, drafts.c.job_id == jobs.c.id)
-                               .where(drafts.c.id == draft_id)).first()
-            add_dispatch(conn, row.id, draft_id, hop, row.priority)
-            return True
 
     def finish_draft(self, draft_id: str) -> Change | None:
         """Mark a translating draft ready; None if it was not translating (cancelled meanwhile)."""
@@ -393,7 +343,8 @@ class JobStore:
             change = self.apply(conn, draft_id, RETRY, hop=0, error="", finished_at=None)
             self.log(conn, draft_id, None, who or "system", "retry", old_error, None)
             priority = conn.execute(sa.select(jobs.c.priority).where(jobs.c.id == change.job_id)).scalar()
-            add_dispatch(conn, change.job_id, draft_id, 0, priority)
+            conn.execute(parts.delete().where(parts.c.draft_id == draft_id))  # poison counts start again
+            add_whole_hop(conn, change.job_id, draft_id, 0, priority)
             return dict(conn.execute(sa.select(drafts).where(drafts.c.id == draft_id)).mappings().first())
 
     def is_cancelled(self, draft_id: str) -> bool:
@@ -404,38 +355,3 @@ class JobStore:
         with self.engine.begin() as conn:
             return bool(conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.callback_done.is_(False))
                                      .values(callback_done=True)).rowcount)
-
-    def reclaim(self, older_than: timedelta) -> list[dict]:
-        """Hand out again the unfinished drafts no worker has: whose lease ran out (the worker died),
-        or that nobody leased and nothing touched for ``older_than`` (their message was lost), and
-        that have no dispatch waiting in the outbox. Each gets a dispatch of its hop, written with a
-        compare-and-set on the draft, so reconcilers running at once hand a draft out once."""
-        with self.engine.connect() as conn:
-            found = conn.execute(sa.select(drafts.c.id, drafts.c.job_id, drafts.c.hop, jobs.c.priority)
-                                 .join(jobs, jobs.c.id == drafts.c.job_id).where(_unattended(older_than))).all()
-        redone = []
-        for row in found:
-            with self.engine.begin() as conn:
-                if conn.execute(drafts.update().where(drafts.c.id == row.id, _unattended(older_than))
-                                .values(lease_until=None, lease_owner=None, updated_at=now())).rowcount:
-                    add_dispatch(conn, row.job_id, row.id, row.hop, row.priority)
-                    redone.append({"id": row.id, "job_id": row.job_id, "hop": row.hop})
-        return redone
-
-
-def _unattended(older_than: timedelta) -> sa.ColumnElement[bool]:
-    stamp = now()
-    return sa.and_(drafts.c.state.in_(UNFINISHED), ~waiting_dispatch(drafts.c.id), sa.or_(
-        sa.and_(drafts.c.lease_until.is_not(None), drafts.c.lease_until < stamp),
-        sa.and_(drafts.c.lease_until.is_(None), drafts.c.updated_at < stamp - older_than)))
-
-
-def _held(row) -> bool:
-    """Another delivery holds the draft's lease."""
-    return row["lease_until"] is not None and aware(row["lease_until"]) > now()
-
-
-def _poisoned(row, hop: int, deliveries: int, most: int) -> str:
-    return (f"killed its worker {deliveries - 1} times: hop {hop + 1} of {row['hops']} was delivered {deliveries} "
-            f"times and never finished (DRAGOMAN_TASK_MAX_DELIVERIES={most}); retry it once the cause is fixed")
-

@@ -49,6 +49,7 @@ outbox = sa.Table(
     sa.Column("job_id", sa.String(32), sa.ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False, index=True),
     sa.Column("draft_id", sa.String(32), index=True),                 # dispatch: the draft and its hop
     sa.Column("hop", sa.Integer),
+    sa.Column("part", sa.Integer),                                    # dispatch: which part of the hop
     sa.Column("priority", sa.Integer, nullable=False, default=5),
     sa.Column("url", sa.String(2000), nullable=False, default=""),    # callback: where, and what
     sa.Column("payload", sa.Text, nullable=False, default=""),
@@ -88,9 +89,9 @@ def _row(kind: str, job_id: str, **values) -> dict:
             "priority": 5, "url": "", "payload": "", **values}
 
 
-def add_dispatch(conn: sa.Connection, job_id: str, draft_id: str, hop: int, priority: int) -> str:
-    """A hop to hand to the workers once ``conn``'s transaction commits; returns the row's id."""
-    row = _row(DISPATCH, job_id, draft_id=draft_id, hop=hop, priority=priority)
+def add_dispatch(conn: sa.Connection, job_id: str, draft_id: str, hop: int, priority: int, part: int = 0) -> str:
+    """A part of a hop to hand to the workers once ``conn``'s transaction commits; returns the row's id."""
+    row = _row(DISPATCH, job_id, draft_id=draft_id, hop=hop, priority=priority, part=part)
     conn.execute(outbox.insert().values(**row))
     return row["id"]
 
@@ -102,10 +103,12 @@ def add_callback(conn: sa.Connection, job_id: str, url: str, body: dict) -> str:
     return row["id"]
 
 
-def waiting_dispatch(draft_id) -> sa.ColumnElement[bool]:
-    """SQL: a hop of the draft is still to be sent (or is being sent)."""
-    return sa.exists().where(outbox.c.draft_id == draft_id, outbox.c.kind == DISPATCH,
-                             outbox.c.state.in_(WAITING))
+def waiting_dispatch(draft_id, hop=None, part=None) -> sa.ColumnElement[bool]:
+    """SQL: a dispatch of the draft (of that hop's part, if given) is still to be sent (or being sent)."""
+    where = [outbox.c.draft_id == draft_id, outbox.c.kind == DISPATCH, outbox.c.state.in_(WAITING)]
+    if hop is not None:
+        where += [outbox.c.hop == hop, sa.func.coalesce(outbox.c.part, 0) == part]
+    return sa.exists().where(*where)
 
 
 # --- draining -----------------------------------------------------------------------------------------

@@ -41,15 +41,12 @@ drafts = sa.Table(
     sa.Column("hop", sa.Integer, nullable=False, default=0),        # the hop now being translated
     sa.Column("done", sa.Integer, nullable=False, default=0),       # segments finished
     sa.Column("total", sa.Integer, nullable=False, default=0),
-    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),   # deliveries started (of any part)
     sa.Column("blocks", sa.JSON, nullable=False, default=list),
     sa.Column("error", sa.Text, nullable=False, default=""),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("finished_at", sa.DateTime(timezone=True)),
     sa.Column("models", sa.JSON, nullable=False, default=list),   # per hop: direction, model id, revision
-    sa.Column("lease_until", sa.DateTime(timezone=True)),           # a worker holds the draft until then
-    sa.Column("lease_owner", sa.String(32)),                        # which delivery holds it
-    sa.Column("deliveries", sa.Integer, nullable=False, default=0),  # of this hop, none of which finished
     sa.UniqueConstraint("job_id", "target_lang"),
 )
 segments = sa.Table(

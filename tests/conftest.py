@@ -87,7 +87,7 @@ class HeldDispatcher:
     def __init__(self):
         self.sent: list[tuple[str, int, str, int]] = []
 
-    def send(self, draft_id: str, hop: int, queue: str, priority: int) -> None:
+    def send(self, draft_id: str, hop: int, queue: str, priority: int, part: int = 0) -> None:
         self.sent.append((draft_id, hop, queue, priority))
 
 

@@ -34,11 +34,10 @@ def work(store: JobStore, draft_id: str) -> bool:
     todo = [s for s in draft["segments"] if s["target"] is None]
     if hop < draft["hops"] - 1:
         store.save_pivot(draft_id, {s["idx"]: f"pivot {s['idx']}" for s in todo})
-        store.next_hop(draft_id, hop + 1)
-        return True
-    store.save_segments(draft_id, [SegmentRow(s["idx"], s["block"], s["source"], target=f"t{s['idx']}")
-                                   for s in todo])
-    store.finish_draft(draft_id)
+    else:
+        store.save_segments(draft_id, [SegmentRow(s["idx"], s["block"], s["source"], target=f"t{s['idx']}")
+                                       for s in todo])
+    store.finish_part(draft_id, hop, 0)  # the next hop, or the draft finished
     return True
 
 

@@ -8,6 +8,7 @@ script-only directions (sr-Latn -> sr-Cyrl), where the pipeline's transliteratio
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -66,17 +67,20 @@ class CachedEngine:
     def __init__(self, inner: Engine, size: int = 10_000):
         self.inner, self.size = inner, size
         self._cache: OrderedDict[str, Translation] = OrderedDict()
+        self._lock = threading.Lock()  # a worker's jobs may share it from several threads
         self.hits = self.misses = 0
 
     def translate(self, sentences: Sequence[str]) -> list[Translation]:
-        known = {s: self._cache[s] for s in sentences if s in self._cache}
-        missing = list(dict.fromkeys(s for s in sentences if s not in known))
-        self.hits += len(sentences) - len(missing)
-        self.misses += len(missing)
+        with self._lock:
+            known = {s: self._cache[s] for s in sentences if s in self._cache}
+            missing = list(dict.fromkeys(s for s in sentences if s not in known))
+            self.hits += len(sentences) - len(missing)
+            self.misses += len(missing)
         if missing:
             known.update(zip(missing, self.inner.translate(missing), strict=True))
-        for sentence, result in known.items():
-            self._remember(sentence, result)
+        with self._lock:
+            for sentence, result in known.items():
+                self._remember(sentence, result)
         return [known[s] for s in sentences]
 
     def _remember(self, sentence: str, result: Translation) -> None:

@@ -2,12 +2,15 @@
 
 An ``Engines`` object is the per-process model cache: workers keep one for their lifetime, so
 every model is loaded once per process (after the fork), however many jobs use it. It also says
-which model (hub id, revision, fixture) serves each hop, for the provenance of drafts.
+which model (hub id, revision, fixture) serves each hop, for the provenance of drafts. With
+``coalesce`` (a worker running many jobs at once in threads) each model's engine is behind a
+``translate.batcher.Coalescer``: what the jobs ask for at about the same time is one batch stream.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from common.languages import Direction
 from common.settings import Settings
@@ -19,8 +22,9 @@ BACKENDS = ("ct2", "transformers")
 
 
 class Engines:
-    def __init__(self, settings: Settings, store: ModelStore | None = None, cache_size: int = 10_000):
-        self.settings = settings
+    def __init__(self, settings: Settings, store: ModelStore | None = None, cache_size: int = 10_000,
+                 coalesce: bool = False):
+        self.settings, self.coalesce = settings, coalesce
         self.store = store or ModelStore(settings)
         self.cache_size = cache_size
         self._models: dict[tuple[str, str], object] = {}
@@ -75,8 +79,19 @@ class Engines:
         return [f"{key}/{backend}" for key, backend in self._models]
 
     def _hop_engine(self, hop: Hop, backend: str) -> Engine:
-        spec = self.store.spec(hop.key)
-        token = spec.target_token(hop.direction.target)
+        engine = self._backend(hop, backend)
+        if not self.coalesce:
+            return engine
+        from translate.batcher import Coalescer
+
+        if backend == "ct2":  # two batch streams queued: the replicas never wait for the next one
+            slots, budget = 2, engine.batch_tokens * engine.model.plan.inter_threads
+        else:
+            slots, budget = 1, self.settings.batch_tokens or engine.batch_tokens
+        return Coalescer(engine, engine.count_tokens, self.settings.batch_wait_ms / 1000, budget, slots)
+
+    def _backend(self, hop: Hop, backend: str):
+        token = self.store.spec(hop.key).target_token(hop.direction.target)
         if backend == "ct2":
             from translate.backends.ct2 import Ct2Engine, Ct2Model
 
@@ -84,6 +99,11 @@ class Engines:
         from translate.backends.hf import HfEngine, HfModel
 
         return HfEngine(self._model(hop.key, backend, HfModel), self.settings, token)
+
+    def count_tokens(self, hop: Hop) -> Callable[[str], int]:
+        """How the model of ``hop`` counts a sentence's tokens (language token and EOS included)."""
+        with self._lock:
+            return self._backend(hop, self.settings.engine).count_tokens
 
     def _model(self, key: str, backend: str, cls):
         if (key, backend) not in self._models:

@@ -15,6 +15,16 @@ from common.settings import Settings
 from translate.registry import MODELS
 
 QUEUES = [f"mt.{key}" for key in MODELS] + ["mt.script"]
+PRIORITY_STEPS = list(range(10))   # Celery priority 0 (dragoman's 9, most urgent) .. 9
+
+
+def redis_lists(queue: str) -> list[str]:
+    """The Redis lists Celery's Redis transport keeps a queue's waiting messages in, one per priority
+    step (kombu names them ``<queue>\\x06\\x16<step>``; step 0 is the queue's own name): what an
+    autoscaler has to count (deploy/k8s: KEDA's redis trigger)."""
+    from kombu.transport.redis import Channel
+
+    return [queue if step == 0 else f"{queue}{Channel.sep}{step}" for step in PRIORITY_STEPS]
 
 
 def make_app(settings: Settings) -> Celery:
@@ -33,7 +43,7 @@ def make_app(settings: Settings) -> Celery:
         broker_transport_options={
             "visibility_timeout": max(settings.visibility_timeout, settings.task_time_limit + 60),
             "queue_order_strategy": "priority",
-            "priority_steps": list(range(10)),
+            "priority_steps": PRIORITY_STEPS,
         },
         broker_connection_retry_on_startup=True,
         task_ignore_result=True,             # results live in the job store

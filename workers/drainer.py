@@ -153,7 +153,7 @@ class Drainer:
         languages = self.store.languages(row["draft_id"])
         if languages is not None:  # else the job was deleted: nothing to send
             queue = queue_for(Direction(*languages), row["hop"])
-            self.dispatcher.send(row["draft_id"], row["hop"], queue, row["priority"])
+            self.dispatcher.send(row["draft_id"], row["hop"], queue, row["priority"], row["part"] or 0)
 
     # --- callbacks ------------------------------------------------------------------------------------
     def _callback_step(self) -> float | None:

@@ -45,7 +45,7 @@ class EmbeddedDispatcher:
         self.after_hop = self.after_drain = lambda: None  # JobService: its callbacks
         self._glossaries: dict = {}
 
-    def send(self, draft_id: str, hop: int, queue: str, priority: int) -> None:
+    def send(self, draft_id: str, hop: int, queue: str, priority: int, part: int = 0) -> None:
         self.pump.wake()
 
     def wake(self) -> None:
@@ -64,7 +64,8 @@ class EmbeddedDispatcher:
             return None
         row = rows[0]
         try:
-            run_hop(self.store, self.engines, self.settings, row["draft_id"], row["hop"], self._glossaries)
+            run_hop(self.store, self.engines, self.settings, row["draft_id"], row["hop"], self._glossaries,
+                    row["part"] or 0)
         except Exception as exc:  # a job fails; the service goes on
             fail_hop(self.store, row["draft_id"], row["hop"], exc)
         self.outbox.sent(row)
@@ -80,8 +81,8 @@ class CeleryDispatcher:
             app = make_app(settings)
         self.app = app
 
-    def send(self, draft_id: str, hop: int, queue: str, priority: int) -> None:
-        self.app.send_task("dragoman.translate_hop", args=[draft_id, hop], queue=queue,
+    def send(self, draft_id: str, hop: int, queue: str, priority: int, part: int = 0) -> None:
+        self.app.send_task("dragoman.translate_hop", args=[draft_id, hop, part], queue=queue,
                            priority=celery_priority(priority), retry=False)
 
 

@@ -2,7 +2,7 @@
 outbox, the translation memory); see ``common.db.run_env``."""
 
 from common.db import run_env
-from newsroom import outbox, tm  # noqa: F401  (their tables join newsroom.schema.metadata)
+from newsroom import outbox, parts, tm  # noqa: F401  (their tables join newsroom.schema.metadata)
 from newsroom.schema import VERSION_TABLE, metadata
 
 run_env(metadata, VERSION_TABLE)

@@ -184,8 +184,8 @@ def faults(database, broker, copy_models, tmp_path):
            "DRAGOMAN_CALLBACK_RETRY_FIRST": "0.2", "DRAGOMAN_CALLBACK_TIMEOUT": "20"}
     started: list[Worker] = []
 
-    def worker(directions: str = "en-tr") -> Worker:
-        started.append(Worker(env, directions, tmp_path / "worker.log"))
+    def worker(directions: str = "en-tr") -> Worker:  # prefork: one job at a time per process
+        started.append(Worker(env, directions, tmp_path / "worker.log", "--mode", "processes"))
         return started[-1]
 
     yield SimpleNamespace(env=env, worker=worker, service=JobService(settings_of(env)), log=tmp_path / "worker.log")
@@ -211,7 +211,7 @@ def test_worker_killed_jobs_finish_none_lost_none_duplicated(faults):
     draft = made[0]["drafts"][0]
     wait_for(lambda: 0 < service.store.draft(draft["id"])["done"] < draft["total"], 120, "a job half done")
     first.kill()
-    assert service.store.draft(draft["id"])["lease_until"] is not None     # the dead worker's lease
+    assert any(p["lease_until"] for p in service.store.part_rows(draft["id"]))   # the dead worker's lease
     faults.worker()  # no reconcile from here: the worker's own reconciler hands out what the dead one held
     wait_for(lambda: job_states(service, [j["id"] for j in made]) == ["draft_ready"] * 3, 120, "every job")
     for i, job in enumerate(made):
@@ -321,6 +321,7 @@ def test_drainers_and_reconcilers_never_take_one_row_twice_on_postgres(database)
     from datetime import timedelta
 
     from newsroom import outbox as ob
+    from newsroom.parts import parts
     from newsroom.schema import drafts, now
     from tests.lifecycle_machine import make_job
     from tests.unit.test_outbox import claim_all_at_once
@@ -333,7 +334,8 @@ def test_drainers_and_reconcilers_never_take_one_row_twice_on_postgres(database)
     assert len(every) == len(set(every)) == 30
     with store.engine.begin() as conn:
         conn.execute(ob.outbox.update().values(state=ob.SENT))
-        conn.execute(drafts.update().values(state="translating", lease_until=now() - timedelta(seconds=1)))
+        conn.execute(drafts.update().values(state="translating"))
+        conn.execute(parts.update().values(lease_until=now() - timedelta(seconds=1)))
     with ThreadPoolExecutor(4) as pool:
         redone = list(pool.map(lambda _: JobStore(database).reclaim(timedelta(hours=1)), range(4)))
     assert sorted(r["id"] for share in redone for r in share) == sorted(d for m in made for d in m.values())
@@ -563,13 +565,16 @@ def settled_count(store: JobStore, job_ids: list[str]) -> int:
 
 
 def in_hand(store: JobStore, job_ids: list[str]) -> list[dict]:
-    """The drafts a worker holds right now (translating, lease not run out): id, done, total, deliveries."""
+    """The drafts a worker holds a part of right now (translating, lease not run out): id, done, total,
+    deliveries (of that part)."""
+    from newsroom.parts import parts
     from newsroom.schema import drafts, now
 
     with store.engine.connect() as conn:
         return [dict(r) for r in conn.execute(sa.select(drafts.c.id, drafts.c.done, drafts.c.total,
-                                                        drafts.c.deliveries).where(
-            drafts.c.job_id.in_(job_ids), drafts.c.state == "translating", drafts.c.lease_until > now())).mappings()]
+                                                        parts.c.deliveries).join(parts, parts.c.draft_id == drafts.c.id)
+                                              .where(drafts.c.job_id.in_(job_ids), drafts.c.state == "translating",
+                                                     parts.c.lease_until > now())).mappings()]
 
 
 MUST_BE_ZERO = ("lost", "failed", "segments duplicated", "drafts miscounted", "jobs without a delivery",
@@ -602,7 +607,7 @@ class CampaignWorker(Worker):
     """A ``dragoman worker`` with its own log, which says when it is ready to take messages."""
 
     def __init__(self, values: dict, log: Path):
-        super().__init__(values, "en-tr", log)
+        super().__init__(values, "en-tr", log, "--mode", "processes")  # one job at a time: held drafts = workers
         self.log_path = log
 
     def ready(self) -> bool:

@@ -72,10 +72,11 @@ def settings_of(values: dict) -> Settings:
 
 
 class Worker:
-    def __init__(self, values: dict, directions: str, log: Path):
+    def __init__(self, values: dict, directions: str, log: Path, *options: str):
         self.log = log.open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "desk.cli", "worker", "--directions", directions, "-c", "1", "--loglevel", "INFO"],
+            [sys.executable, "-m", "desk.cli", "worker", "--directions", directions, "-c", "1", "--loglevel", "INFO",
+             *options],
             env={**os.environ, **values}, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def kill(self) -> None:

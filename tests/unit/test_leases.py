@@ -1,5 +1,5 @@
-"""Leases and recovery on SQLite: a worker's lease on its draft, its heartbeat, the reconciler
-handing out drafts whose lease ran out (once, however many reconcilers run), poison hops, the
+"""Leases and recovery on SQLite: a worker's lease on a part of a draft, its heartbeat, the reconciler
+handing out parts whose lease ran out (once, however many reconcilers run), poison hops, the
 embedded dispatcher picking up what a crashed process left, and worker recycling settings."""
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import sqlalchemy as sa
 from common.settings import Settings
 from newsroom import outbox as ob
 from newsroom.jobs import JobStore
+from newsroom.parts import parts
 from newsroom.requests import prepare
-from newsroom.schema import drafts, now
+from newsroom.schema import now
 from tests.lifecycle_machine import make_job
 from workers.runner import SKIP, Heartbeat, run_hop
 from workers.service import JobService
@@ -30,7 +31,12 @@ def store(tmp_path) -> JobStore:
 def expire(store: JobStore, draft_id: str) -> None:
     """The lease runs out (its worker died)."""
     with store.engine.begin() as conn:
-        conn.execute(drafts.update().where(drafts.c.id == draft_id).values(lease_until=now() - timedelta(seconds=1)))
+        conn.execute(parts.update().where(parts.c.draft_id == draft_id, parts.c.lease_until.is_not(None))
+                     .values(lease_until=now() - timedelta(seconds=1)))
+
+
+def part(store: JobStore, draft_id: str, hop: int = 0, number: int = 0) -> dict:
+    return next(p for p in store.part_rows(draft_id) if (p["hop"], p["part"]) == (hop, number))
 
 
 def dispatches(store: JobStore, draft_id: str) -> list[dict]:
@@ -58,32 +64,33 @@ def test_a_leased_draft_is_not_started_twice(store):
     again = store.start(draft_id, 0, lease=60)                                # the worker died: taken again
     assert again["lease_owner"] != held["lease_owner"]
     assert store.renew(draft_id, held["lease_owner"], 60) is False            # the first one has lost it
-    draft = store.draft(draft_id)
-    assert (draft["attempts"], draft["deliveries"]) == (2, 2)
+    assert (store.draft(draft_id)["attempts"], part(store, draft_id)["deliveries"]) == (2, 2)
 
 
 def test_finishing_releases_the_lease_and_a_next_hop_is_dispatched_with_it(store):
     _, made = make_job(store, 1, 1, hops=(2,))
     draft_id = made["tr"]
-    held = store.start(draft_id, 0)
-    assert store.next_hop(draft_id, 1, "not the owner") is False
-    assert store.next_hop(draft_id, 1, held["lease_owner"]) is True
-    draft = store.draft(draft_id)
-    assert (draft["hop"], draft["lease_until"], draft["deliveries"]) == (1, None, 0)
+    store.start(draft_id, 0)
+    assert store.start(draft_id, 1) is None                                   # not at that hop yet
+    assert store.finish_part(draft_id, 0, 0).outcome == "next"
+    assert store.finish_part(draft_id, 0, 0) is None                          # a second delivery: moved on
+    assert store.draft(draft_id)["hop"] == 1
+    assert [(p["hop"], p["done"], p["lease_until"]) for p in store.part_rows(draft_id)] == [(0, True, None),
+                                                                                           (1, False, None)]
     assert [(r["hop"], r["state"]) for r in dispatches(store, draft_id)] == [(0, "pending"), (1, "pending")]
     store.start(draft_id, 1)
-    store.finish_draft(draft_id)
-    assert store.draft(draft_id)["lease_owner"] is None
+    assert store.finish_part(draft_id, 1, 0).outcome == "done"
+    assert store.draft(draft_id)["state"] == "draft_ready" and part(store, draft_id, 1)["lease_owner"] is None
 
 
 def test_the_heartbeat_keeps_the_lease_and_notices_losing_it(store):
     _, made = make_job(store, 1, 1, hops=(1,))
     draft_id = made["tr"]
     held = store.start(draft_id, 0, lease=0.3)
-    first = store.draft(draft_id)["lease_until"]
+    first = part(store, draft_id)["lease_until"]
     with Heartbeat(store, draft_id, held["lease_owner"], 0.3) as beat:
         assert beat.renewed.wait(10), "the heartbeat never renewed the lease"
-        assert store.draft(draft_id)["lease_until"] > first
+        assert part(store, draft_id)["lease_until"] > first
         store.cancel(store.draft(draft_id)["job_id"], "ana")
         assert beat.ended.wait(10), "the heartbeat did not notice the draft was cancelled"
         assert beat.held is False
@@ -147,7 +154,7 @@ def test_a_hop_that_keeps_killing_its_worker_fails_its_draft(store):
     assert job["state"] == "failed" and "killed its worker 3 times" in job["error"]
     assert [r["kind"] for r in job["outbox"]] == ["dispatch", "callback"]   # the job reports it
     retried = store.retry(draft_id, "ana")                                  # once the cause is fixed
-    assert (retried["state"], retried["deliveries"]) == ("queued", 0)
+    assert (retried["state"], part(store, draft_id)["deliveries"]) == ("queued", 0)
 
 
 def test_deliveries_that_end_cleanly_do_not_count(store):
@@ -170,8 +177,8 @@ def test_run_hop_gives_the_lease_back_when_it_raises(tmp_path, store):
     for _ in range(3):
         with pytest.raises(ConnectionError):
             run_hop(store, Broken(), settings, made["tr"], 0)
-    draft = store.draft(made["tr"])
-    assert (draft["state"], draft["lease_owner"], draft["deliveries"]) == ("translating", None, 0)
+    unit = part(store, made["tr"])
+    assert (store.draft(made["tr"])["state"], unit["lease_owner"], unit["deliveries"]) == ("translating", None, 0)
     held = store.start(made["tr"], 0)
     assert run_hop(store, Broken(), settings, made["tr"], 0).outcome == SKIP   # another delivery holds it
     assert held is not None

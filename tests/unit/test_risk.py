@@ -73,6 +73,9 @@ class PivotEngines:
     def provenance(self, hop):
         return {"direction": hop.key, "model": "fake", "revision": None}
 
+    def count_tokens(self, hop):
+        return lambda text: len(text.split())
+
 
 def test_a_pivot_segment_carries_both_hops_scores(tmp_path):
     store = JobStore(f"sqlite:///{tmp_path}/p.db")
@@ -93,6 +96,9 @@ class OneHop:
 
     def provenance(self, hop):
         return {"direction": hop.key, "model": "fake", "revision": None}
+
+    def count_tokens(self, hop):
+        return lambda text: len(text.split())
 
 
 @pytest.mark.parametrize("enabled", [False, True])

@@ -37,6 +37,8 @@ class MarianEngine(ABC):
 
     settings: Settings
     target_token: str | None
+    batch_tokens: int = 2048   # a batch's most padded tokens and sentences; backends set their own
+    batch_size: int = 32
 
     # --- hooks ----------------------------------------------------------------------------------
     @abstractmethod
@@ -51,6 +53,11 @@ class MarianEngine(ABC):
     def _generate(self, batch: list[list[str]], max_length: int, attention: bool = False) -> list[Decoded]:
         """Decode a batch of source piece lists (each with its language token and EOS); with
         ``attention``, also the decoder's attention over the input (a backend may not give it)."""
+
+    def _generate_all(self, batches: list[tuple[list[list[str]], int, bool]]) -> list[list[Decoded]]:
+        """Decode several (batch, max_length, attention) triples; a backend that can run batches in
+        parallel overrides this (CTranslate2: one per replica)."""
+        return [self._generate(batch, max_length, attention) for batch, max_length, attention in batches]
 
     # --- the shared part --------------------------------------------------------------------------
     def count_tokens(self, sentence: str) -> int:
@@ -100,13 +107,15 @@ class MarianEngine(ABC):
         prefix = [self.target_token] if self.target_token else []
         sources = [[*prefix, *pieces, EOS] for pieces in sentences]
         out: list[tuple[str, float | None, bool, list | None] | None] = [None] * len(sources)
-        for batch in make_batches([len(s) for s in sources], self.settings.batch_tokens,
-                                  self.settings.batch_size):
+        batches = make_batches([len(s) for s in sources], self.settings.batch_tokens or self.batch_tokens,
+                               self.settings.batch_size or self.batch_size)
+        work = []
+        for batch in batches:
             longest = max(len(sources[i]) for i in batch)
-            max_length = int(longest * self.settings.max_decoding_ratio) + self.settings.max_decoding_extra
-            want = any(aligned[i] is not None for i in batch)
-            results = self._generate([sources[i] for i in batch], max_length, want) if want else \
-                self._generate([sources[i] for i in batch], max_length)
+            work.append(([sources[i] for i in batch],
+                         int(longest * self.settings.max_decoding_ratio) + self.settings.max_decoding_extra,
+                         any(aligned[i] is not None for i in batch)))
+        for batch, results in zip(batches, self._generate_all(work), strict=True):
             for i, result in zip(batch, results, strict=True):
                 pieces = [p for p in result.pieces if not _LANGUAGE_TOKEN.fullmatch(p)]
                 text = " ".join(self._detokenize(pieces).replace("▁", " ").split())  # pieces the target spm lacks

@@ -1,0 +1,87 @@
+"""How CTranslate2 models are run (translate/backends/tuning.py): device and compute type chosen for
+the machine, threads and batch sizes from the sweep's rules, container CPU limits, and a clear
+error where the configured device cannot be used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from common.settings import Settings
+from translate.backends.tuning import DeviceError, cgroup_cpu_quota, plan
+from translate.models import MissingModelError
+
+pytestmark = pytest.mark.unit
+
+CPU = {"int8", "int8_float32", "float32"}
+AMPERE = {"float32", "float16", "bfloat16", "int8", "int8_float16", "int8_float32", "int8_bfloat16"}
+PASCAL = {"float32", "float16"}
+
+
+def test_cpu_runs_one_replica_per_core_with_batches_by_beam():
+    beam1 = plan(Settings(beam_size=1), cores=2, cuda_devices=0, supported=CPU)
+    assert (beam1.device, beam1.compute_type, beam1.inter_threads, beam1.intra_threads) == ("cpu", "int8", 2, 1)
+    assert (beam1.batch_size, beam1.batch_tokens) == (16, 2048)
+    beam4 = plan(Settings(beam_size=4), cores=8, cuda_devices=0, supported=CPU)
+    assert (beam4.inter_threads, beam4.intra_threads, beam4.batch_size) == (8, 1, 8)
+
+
+def test_settings_given_win_and_the_rest_fills_the_cores():
+    p = plan(Settings(threads=2), cores=8, cuda_devices=0, supported=CPU)
+    assert (p.inter_threads, p.intra_threads) == (4, 2)
+    p = plan(Settings(inter_threads=1), cores=4, cuda_devices=0, supported=CPU)
+    assert (p.inter_threads, p.intra_threads) == (1, 4)
+    p = plan(Settings(inter_threads=3, threads=3, batch_size=5, batch_tokens=100), cores=2, cuda_devices=0,
+             supported=CPU)
+    assert (p.inter_threads, p.intra_threads, p.batch_size, p.batch_tokens) == (3, 3, 5, 100)
+
+
+def test_auto_device_takes_a_gpu_when_there_is_one():
+    assert plan(Settings(), cores=2, cuda_devices=0, supported=CPU).device == "cpu"
+    gpu = plan(Settings(), cores=2, cuda_devices=1, supported=AMPERE)
+    assert (gpu.device, gpu.compute_type, gpu.inter_threads, gpu.intra_threads) == ("cuda", "int8_float16", 1, 0)
+    assert (gpu.batch_tokens, gpu.batch_size) == (8192, 512)
+
+
+def test_cuda_compute_type_falls_back_to_float16_where_int8_is_not_supported():
+    assert plan(Settings(device="cuda"), cuda_devices=1, supported=PASCAL).compute_type == "float16"
+    assert plan(Settings(device="cuda"), cuda_devices=1, supported={"float32"}).compute_type == "float32"
+    assert plan(Settings(device="cuda", compute_type="float16"), cuda_devices=2, supported=AMPERE).compute_type == \
+        "float16"
+
+
+def test_cuda_without_a_gpu_is_a_clear_error():
+    with pytest.raises(DeviceError, match="DRAGOMAN_DEVICE=cuda but CTranslate2 sees no CUDA device") as caught:
+        plan(Settings(device="cuda"), cores=2, cuda_devices=0, supported=CPU)
+    assert isinstance(caught.value, MissingModelError)  # handled like a missing model: CLI exit 4, draft failed
+
+
+def test_a_compute_type_the_device_lacks_is_named_with_the_supported_ones():
+    with pytest.raises(DeviceError, match="int8_float16 is not supported on cpu here; supported: float32, int8"):
+        plan(Settings(device="cpu", compute_type="int8_float16"), cores=2, cuda_devices=0, supported=CPU)
+
+
+def test_this_machine_loads_cuda_with_a_clear_error_when_it_has_no_gpu(tmp_path: Path):
+    import ctranslate2
+
+    if ctranslate2.get_cuda_device_count() > 0:
+        pytest.skip("this machine has a GPU: the CPU-only error path cannot be reached")
+    from translate.backends.ct2 import Ct2Model
+
+    with pytest.raises(DeviceError, match="set DRAGOMAN_DEVICE=cpu or auto"):
+        Ct2Model(tmp_path, Settings(device="cuda"))  # fails before looking at the (empty) directory
+
+
+@pytest.mark.parametrize(("files", "cores"), [
+    ({"cpu.max": "150000 100000\n"}, 1.5),
+    ({"cpu.max": "max 100000\n"}, None),
+    ({"cpu/cpu.cfs_quota_us": "200000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 2.0),
+    ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+    ({}, None),
+])
+def test_container_cpu_limits_are_read_from_the_cgroup(tmp_path: Path, files: dict, cores: float | None):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert cgroup_cpu_quota(tmp_path) == cores

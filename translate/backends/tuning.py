@@ -1,0 +1,128 @@
+"""How a CTranslate2 model is run: device, compute type, threads and batch sizes, decided in one place.
+
+Every setting left at its default (``auto`` or 0) is filled in here from the machine, from what
+``bench/engines.py --sweep`` measured (see the README's Performance section):
+
+- CPU: one model replica per core (``inter_threads`` = cores, ``intra_threads`` = 1). On 2 cores
+  this gave 2.0x the tokens/s of one replica with 2 threads at beam 1 and 1.7x at beam 4: small
+  Marian batches do not keep two threads busy, two batches at once do. Batches of 16 sentences at
+  beam 1 and 8 at beam >= 2 (a beam multiplies the work of each sentence), at most 2,048 padded
+  tokens. int8 weights and compute.
+- CUDA: one replica per process (the card runs its batch in parallel itself), float16 compute on
+  int8 weights (``int8_float16``) where the card supports it, else float16, else float32; batches
+  by tokens (8,192 padded tokens, up to 512 sentences) so that a batch fills the card whatever
+  the sentences' lengths.
+
+``cores`` is what this process may use: the CPU affinity and, in a container, the cgroup's CPU
+quota (a Kubernetes ``limits.cpu``), not the host's core count.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from common.settings import Settings
+from translate.models import MissingModelError
+
+CPU_BATCH_TOKENS = 2048
+CUDA_BATCH_TOKENS = 8192
+CUDA_BATCH_SIZE = 512
+CUDA_COMPUTE_PREFERENCE = ("int8_float16", "float16", "float32")
+
+
+class DeviceError(MissingModelError):
+    """The model cannot be loaded on the configured device (e.g. DRAGOMAN_DEVICE=cuda without a GPU):
+    handled like a missing model (the CLI exits 4, a job's draft fails with this message)."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    device: str
+    compute_type: str
+    inter_threads: int   # batches run at once (model replicas)
+    intra_threads: int   # threads per batch (0 on CUDA: CTranslate2's default)
+    batch_size: int      # most sentences in one batch
+    batch_tokens: int    # most padded tokens (longest x sentences) in one batch
+
+    def describe(self) -> str:
+        threads = f"{self.inter_threads}x{self.intra_threads} threads" if self.device == "cpu" else \
+            f"{self.inter_threads} replica(s)"
+        return (f"{self.device} {self.compute_type}, {threads}, batches of <= {self.batch_size} sentences / "
+                f"{self.batch_tokens} tokens")
+
+
+def available_cores() -> int:
+    """CPU cores this process may use: its affinity, capped by a cgroup CPU quota (rounded up)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    quota = cgroup_cpu_quota()
+    return max(1, min(cores, math.ceil(quota)) if quota else cores)
+
+
+def cgroup_cpu_quota(root: Path = Path("/sys/fs/cgroup")) -> float | None:
+    """The container's CPU limit in cores (cgroup v2 ``cpu.max``, v1 ``cpu.cfs_quota_us``), or None."""
+    try:
+        text = (root / "cpu.max").read_text().split()
+        if text and text[0] != "max":
+            return int(text[0]) / int(text[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        quota = int((root / "cpu" / "cpu.cfs_quota_us").read_text())
+        period = int((root / "cpu" / "cpu.cfs_period_us").read_text())
+        return quota / period if quota > 0 and period > 0 else None
+    except (OSError, ValueError):
+        return None
+
+
+def pick_device(setting: str, cuda_devices: int) -> str:
+    if setting == "auto":
+        return "cuda" if cuda_devices > 0 else "cpu"
+    if setting == "cuda" and cuda_devices == 0:
+        raise DeviceError("DRAGOMAN_DEVICE=cuda but CTranslate2 sees no CUDA device (no NVIDIA GPU or driver here, "
+                          "or a CPU-only ctranslate2 wheel); set DRAGOMAN_DEVICE=cpu or auto")
+    return setting
+
+
+def pick_compute_type(setting: str, device: str, supported: set[str]) -> str:
+    """``auto``: int8 on CPU; on CUDA the first of int8_float16, float16, float32 the card supports.
+    An explicit type the device does not support is an error naming the ones it does."""
+    if setting == "auto":
+        if device == "cpu":
+            return "int8"
+        for kind in CUDA_COMPUTE_PREFERENCE:
+            if kind in supported:
+                return kind
+        return "float32"
+    if supported and setting not in supported and setting != "default":
+        raise DeviceError(f"DRAGOMAN_COMPUTE_TYPE={setting} is not supported on {device} here; "
+                          f"supported: {', '.join(sorted(supported))}")
+    return setting
+
+
+def plan(settings: Settings, cores: int | None = None, cuda_devices: int | None = None,
+         supported: set[str] | None = None) -> Plan:
+    """The configuration a model is loaded and run with (arguments: the machine, for tests)."""
+    if cuda_devices is None or supported is None:
+        import ctranslate2
+
+        cuda_devices = ctranslate2.get_cuda_device_count() if cuda_devices is None else cuda_devices
+    device = pick_device(settings.device, cuda_devices)
+    if supported is None:
+        import ctranslate2
+
+        supported = set(ctranslate2.get_supported_compute_types(device))
+    compute = pick_compute_type(settings.compute_type, device, supported)
+    if device == "cuda":
+        return Plan(device, compute, settings.inter_threads or 1, 0, settings.batch_size or CUDA_BATCH_SIZE,
+                    settings.batch_tokens or CUDA_BATCH_TOKENS)
+    cores = cores or available_cores()
+    inter = settings.inter_threads or (max(1, cores // settings.threads) if settings.threads else cores)
+    intra = settings.threads or max(1, cores // inter)
+    size = settings.batch_size or (16 if settings.beam_size == 1 else 8)
+    return Plan(device, compute, inter, intra, size, settings.batch_tokens or CPU_BATCH_TOKENS)
