@@ -15,8 +15,10 @@ warms it, then:
    with --mode processes -c 2), and the database checked (jobs unsettled, segments missing,
    duplicated);
 2. where the time goes: the same number of script-only jobs (sr-Latn → sr-Cyrl, no model: the API,
-   the queue, the store and the pipeline alone), and raw ``translate_batch`` on the headlines'
-   sentences in one batch stream, with dragoman's default configuration for this machine;
+   the queue, the store and the pipeline alone); then, with the cluster stopped and dragoman's
+   default configuration for this machine, raw ``translate_batch`` on the headlines' sentences in
+   one batch stream, dragoman's engine on them in one call, and the jobs' sentences from as many
+   threads as the worker holds jobs through the cross-job batcher (no API, queue or store);
 3. the ratio raw time / queue time (target ≥ 0.7).
 
 What is not the model's is the system's per job (submitting over HTTP, the store's transactions:
@@ -31,6 +33,7 @@ import argparse
 import statistics
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,7 +41,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.cluster import Cluster, bench_env, headline, percentile  # noqa: E402
 from bench.engines import bench_ct2_raw, settings_for, tokenized  # noqa: E402
-from translate.backends.ct2 import Ct2Model  # noqa: E402
+from translate.backends.ct2 import Ct2Engine, Ct2Model  # noqa: E402
+from translate.batcher import Coalescer  # noqa: E402
 from translate.segment import split_sentences  # noqa: E402
 
 
@@ -77,8 +81,6 @@ def run_jobs(cluster: Cluster, texts: list[str], source: str = "en", target: str
         response.raise_for_status()
         return response.json()["id"]
 
-    from concurrent.futures import ThreadPoolExecutor
-
     start = time.perf_counter()
     with ThreadPoolExecutor(8) as pool:
         ids = list(pool.map(one, texts))
@@ -89,14 +91,27 @@ def run_jobs(cluster: Cluster, texts: list[str], source: str = "en", target: str
             "p50": statistics.median(spans), "p95": percentile(spans, 0.95)}
 
 
-def raw(ct2_dir: Path, texts: list[str], beam: int, max_new: int) -> tuple[float, int]:
-    """translate_batch on every sentence of ``texts`` in one batch stream, dragoman's default plan."""
-    sentences = [s.text for text in texts for s in split_sentences(text, "en")]
+def raw(ct2_dir: Path, texts: list[str], beam: int, max_new: int, threads: int) -> dict:
+    """The same sentences without the system, dragoman's default plan: raw ``translate_batch`` in one
+    batch stream; the engine in one call (dragoman's batching); and the jobs' sentences from
+    ``threads`` threads through the Coalescer (cross-job batching, no API, queue or store)."""
+    jobs = [[s.text for s in split_sentences(text, "en")] for text in texts]
+    sentences = [s for job in jobs for s in job]
     model = Ct2Model(ct2_dir, settings_for(beam, max_new, device="cpu"))
+    engine = Ct2Engine(model, settings_for(beam, max_new, device="cpu"))
     sources = tokenized(ct2_dir, sentences)
     model.translator.translate_batch(sources[:4], beam_size=beam, max_decoding_length=4)
-    best = min(bench_ct2_raw(model.translator, sources, beam, max_new, model.plan.batch_size)[1] for _ in range(2))
-    return best, len(sentences)
+    out = {"sentences": len(sentences), "raw": min(
+        bench_ct2_raw(model.translator, sources, beam, max_new, model.plan.batch_size)[1] for _ in range(2))}
+    start = time.perf_counter()
+    engine.translate(sentences)
+    out["one call"] = time.perf_counter() - start
+    batcher = Coalescer(engine, engine.count_tokens, 0.02, engine.batch_tokens * model.plan.inter_threads, 2)
+    start = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(batcher.translate, jobs))
+    out["coalesced"], out["calls"] = time.perf_counter() - start, batcher.calls
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         checks = job_figures(cluster, mt["ids"])
         script = run_jobs(cluster, [f"Vesti dana broj {salt}{i}. Kratko." for i in range(args.jobs)],
                           "sr-Latn", "sr-Cyrl")
-    raw_seconds, sentences = raw(ct2_dir, texts, args.beam, args.max_new_tokens)
+    alone = raw(ct2_dir, texts, args.beam, args.max_new_tokens, args.tasks or 16)
+    raw_seconds, sentences = alone["raw"], alone["sentences"]
     ratio = raw_seconds / mt["wall"]
     print(f"\n{args.jobs} headline jobs ({sentences} sentences): {mt['jobs/s']:.2f} jobs/s in {mt['wall']:.1f} s "
           f"(submitted in {mt['submitted']:.1f} s); p50 {mt['p50']:.2f} s, p95 {mt['p95']:.2f} s "
@@ -134,6 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"raw translate_batch on the same sentences, one batch stream: {raw_seconds:.1f} s "
           f"({args.jobs / raw_seconds:.2f} jobs/s)")
     print(f"queue / raw: {ratio:.2f}x ({'meets' if ratio >= 0.7 else 'MISSES'} the 0.7 target)")
+    print(f"without the system: dragoman's engine in one call {alone['one call']:.1f} s "
+          f"({raw_seconds / alone['one call']:.2f}x raw); the jobs from {args.tasks or 16} threads through the "
+          f"cross-job batcher, no API, queue or store: {alone['coalesced']:.1f} s "
+          f"({raw_seconds / alone['coalesced']:.2f}x raw, {alone['calls']} engine calls)")
     print(f"where the rest goes: {args.jobs} script-only jobs (API, queue, store, pipeline; no model) took "
           f"{script['wall']:.1f} s ({script['jobs/s']:.1f} jobs/s, p95 {script['p95']:.2f} s): about "
           f"{1000 * script['wall'] / args.jobs:.0f} ms of each job's wall time is the system's, "

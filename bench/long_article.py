@@ -24,14 +24,16 @@ sys.path.insert(0, str(ROOT))
 from bench.cluster import Cluster, article, bench_env  # noqa: E402
 
 
-def parts_of(cluster: Cluster, job_id: str) -> int:
+def parts_of(cluster: Cluster, job_id: str) -> tuple[int, list[int]]:
+    """The parts the draft was cut into, and how many each worker process did."""
+    from collections import Counter
+
     from newsroom.jobs import JobStore
 
     store = JobStore(cluster.env["DRAGOMAN_DATABASE_URL"])
-    draft_id = store.job(job_id)["drafts"][0]["id"]
-    count = len(store.part_rows(draft_id))
+    rows = store.part_rows(store.job(job_id)["drafts"][0]["id"])
     store.engine.dispose()
-    return count
+    return len(rows), sorted(Counter(r["worker"] for r in rows).values(), reverse=True)
 
 
 def measure(env: dict, workers: int, words: int, runs: int, port: int) -> tuple[list[float], int]:
@@ -43,8 +45,9 @@ def measure(env: dict, workers: int, words: int, runs: int, port: int) -> tuple[
             start = time.perf_counter()
             (job_id,) = cluster.submit([text])
             times.append(cluster.settle([job_id], 1800, step=0.02) - start)
-            parts = parts_of(cluster, job_id)
-            print(f"  {workers} worker process(es), run {run + 1}: {times[-1]:.2f} s ({parts} parts)", flush=True)
+            parts, shares = parts_of(cluster, job_id)
+            print(f"  {workers} worker process(es), run {run + 1}: {times[-1]:.2f} s ({parts} parts; done per "
+                  f"worker process: {' + '.join(map(str, shares))})", flush=True)
     return times, parts
 
 

@@ -42,6 +42,7 @@ parts = sa.Table(
     sa.Column("lease_until", sa.DateTime(timezone=True)),           # a worker holds the part until then
     sa.Column("lease_owner", sa.String(32), index=True),            # which delivery holds it
     sa.Column("deliveries", sa.Integer, nullable=False, default=0),  # none of which finished
+    sa.Column("worker", sa.String(200), nullable=False, default=""),  # host:pid of its last delivery
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
@@ -58,7 +59,7 @@ def add_part(conn: sa.Connection, job_id: str, draft_id: str, hop: int, part: in
              priority: int) -> None:
     """A part to do, and its dispatch, in ``conn``'s transaction."""
     conn.execute(parts.insert().values(draft_id=draft_id, hop=hop, part=part, first_idx=first, last_idx=last,
-                                       done=False, deliveries=0, updated_at=now()))
+                                       done=False, deliveries=0, worker="", updated_at=now()))
     add_dispatch(conn, job_id, draft_id, hop, priority, part)
 
 
@@ -83,13 +84,14 @@ class PartsMixin:
     engine: sa.Engine
 
     def start(self, draft_id: str, hop: int, part: int = 0, *, lease: float = DEFAULT_LEASE,
-              max_deliveries: int = 0) -> dict | None:
+              max_deliveries: int = 0, worker: str = "") -> dict | None:
         """Lease part ``part`` of ``hop`` to the caller for ``lease`` seconds and mark the draft
         translating: the draft as it was, with ``lease_owner`` (the caller's token for ``renew``),
         ``first_idx`` and ``last_idx``; None if there is nothing to do (the draft finished, was
         cancelled or failed, or moved past that hop; the part is done or another delivery holds it):
         the caller then acknowledges its message and stops. The ``max_deliveries + 1``-th delivery of
-        a part none of whose deliveries finished fails the draft instead (a poison task)."""
+        a part none of whose deliveries finished fails the draft instead (a poison task). ``worker``
+        (host:pid) is recorded on the part: who holds it, or did it last."""
         with self.locked(draft_id=draft_id) as conn:
             row = conn.execute(sa.select(drafts).where(drafts.c.id == draft_id)).mappings().first()
             unit = conn.execute(sa.select(parts).where(_key(draft_id, hop, part))).mappings().first()
@@ -102,7 +104,7 @@ class PartsMixin:
             owner = new_id()
             conn.execute(parts.update().where(_key(draft_id, hop, part)).values(
                 lease_owner=owner, lease_until=now() + timedelta(seconds=lease), deliveries=deliveries,
-                updated_at=now()))
+                worker=worker[:200], updated_at=now()))
             self.apply(conn, draft_id, START, attempts=row["attempts"] + 1)
             return {**dict(row), "lease_owner": owner, "part": part, "first_idx": unit["first_idx"],
                     "last_idx": unit["last_idx"]}

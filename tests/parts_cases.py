@@ -89,7 +89,8 @@ def fan_out(store: JobStore, threads: int = 4) -> dict:
             "state": draft["state"], "done": draft["done"], "translated": sorted(engines.engine.sentences()),
             "sources": sorted(s["source"] for s in draft["segments"]),
             "targets": [s["target"] for s in draft["segments"]], "duplicated": duplicated_segments(store, draft_id),
-            "ranges": [(p["first_idx"], p["last_idx"]) for p in store.part_rows(draft_id)]}
+            "ranges": [(p["first_idx"], p["last_idx"]) for p in store.part_rows(draft_id)],
+            "workers": {p["worker"] for p in store.part_rows(draft_id)}}
 
 
 def finishing_at_once(store: JobStore) -> list[str | None]:

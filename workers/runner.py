@@ -22,6 +22,8 @@ the outbox, written with the change, and the drainer sends them (``workers.drain
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -108,7 +110,8 @@ def run_hop(store: JobStore, engines: Engines, settings: Settings, draft_id: str
     there is nothing to do. ``flush`` sends the dispatches of parts cut off this one. An exception
     gives the lease back first (the caller fails the draft or retries)."""
     draft = store.start(draft_id, hop, part, lease=settings.lease_seconds,
-                        max_deliveries=settings.task_max_deliveries)
+                        max_deliveries=settings.task_max_deliveries,
+                        worker=f"{socket.gethostname()}:{os.getpid()}")  # recorded on the part
     if draft is None:
         return HopResult(SKIP, draft_id, hop)
     try:

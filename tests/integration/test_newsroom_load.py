@@ -84,7 +84,7 @@ def test_a_long_article_is_cut_into_parts_that_two_workers_share(values, start):
     draft_id = job["drafts"][0]["id"]
     wait_for(lambda: service.store.job(job["id"])["state"] == "draft_ready", 240, "the article", step=0.1)
     cut = service.store.part_rows(draft_id)
-    assert len(cut) > 4 and all(p["done"] for p in cut)
+    assert len(cut) > 4 and all(p["done"] and p["worker"] for p in cut)   # each says which process did it
     assert [(p["first_idx"], p["last_idx"]) for p in cut] == sorted((p["first_idx"], p["last_idx"]) for p in cut)
     assert cut[0]["first_idx"] == 0 and cut[-1]["last_idx"] == job["drafts"][0]["total"] - 1
     assert all(a["last_idx"] + 1 == b["first_idx"] for a, b in itertools.pairwise(cut))  # no gap, no overlap

@@ -5,6 +5,8 @@ part whose worker died handed out again once and finished with only what was mis
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from newsroom.jobs import JobStore
@@ -28,6 +30,8 @@ def test_a_long_draft_is_cut_by_tokens_and_its_parts_run_at_once(store):
     assert (got["state"], got["done"], got["duplicated"]) == ("draft_ready", 40, 0)
     assert got["translated"] == got["sources"]                                 # every sentence once
     assert got["targets"] == [f"SENTENCE NUMBER {i}." for i in range(40)]
+    (worker,) = got["workers"]                                                  # host:pid of who did each
+    assert worker.rsplit(":", 1)[1] == str(os.getpid())
 
 
 def test_two_parts_finishing_at_once_finish_the_draft_once(store):

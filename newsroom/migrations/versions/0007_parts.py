@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("lease_until", sa.DateTime(timezone=True)),
         sa.Column("lease_owner", sa.String(32)),
         sa.Column("deliveries", sa.Integer, nullable=False),
+        sa.Column("worker", sa.String(200), nullable=False, server_default=""),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_parts_lease_owner", "parts", ["lease_owner"])
