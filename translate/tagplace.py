@@ -14,7 +14,7 @@ the source, so the output is always well-formed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from translate import inline
 
@@ -29,6 +29,35 @@ class Stripped:
     plain: str                    # the core without codes: what the model translates
     codes: list[tuple[int, str]]  # the core's codes and their offsets in ``plain``
     spaced: dict[str, tuple[bool, bool]]  # a code standing alone: whitespace before it, after it
+    joined: dict[str, str] = field(default_factory=dict)  # a run of codes standing alone: its first -> the run
+
+
+def _alone(char: str) -> bool:
+    found = inline.parse_code(char)
+    return found is not None and found[0] == inline.ALONE
+
+
+def _runs(core: str) -> tuple[str, dict[str, str]]:
+    """Codes standing alone with nothing but whitespace between them ("@handle #tag", two images)
+    are placed as one: the core keeps the first of them, and ``joined`` maps it to the run as written."""
+    out: list[str] = []
+    joined: dict[str, str] = {}
+    i = 0
+    while i < len(core):
+        last = i
+        if _alone(core[i]):
+            j = i + 1
+            while True:
+                while j < len(core) and core[j].isspace():
+                    j += 1
+                if j == len(core) or not _alone(core[j]):
+                    break
+                last, j = j, j + 1
+            if last > i:
+                joined[core[i]] = core[i:last + 1]
+        out.append(core[i])
+        i = last + 1
+    return "".join(out), joined
 
 
 def _spacing(core: str) -> tuple[str, dict[str, tuple[bool, bool]]]:
@@ -66,9 +95,10 @@ def prepare(sentence: str) -> Stripped:
         start += 1
     while end > start and (inline.is_code(sentence[end - 1]) or sentence[end - 1].isspace()):
         end -= 1
-    core, spaced = _spacing(sentence[start:end])
+    core, joined = _runs(sentence[start:end])
+    core, spaced = _spacing(core)
     plain, codes = inline.strip(core)
-    return Stripped(sentence[:start], core, sentence[end:], plain, codes, spaced)
+    return Stripped(sentence[:start], core, sentence[end:], plain, codes, spaced, joined)
 
 
 class _Pair:
@@ -109,7 +139,7 @@ def restore(stripped: Stripped, target: str, links: list[Link] | None = None) ->
             before, after = stripped.spaced[char]
             gap_before = " " if before and at > 0 and not target[at - 1].isspace() else ""
             gap_after = " " if after and at < len(target) and not target[at].isspace() else ""
-            points.append((k, at, gap_before + char + gap_after))
+            points.append((k, at, gap_before + stripped.joined.get(char, char) + gap_after))
     events: list[tuple[int, int, int, object]] = []
     for k, at, item in sorted(points, key=lambda p: p[0]):
         inner = max((p for p in pairs if p is not item and p.contains(k, k if isinstance(item, str) else item.last)),

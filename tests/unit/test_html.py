@@ -120,6 +120,18 @@ def test_tags_follow_their_words_when_the_model_reorders():
     assert engine.seen == ["one two three four five"]
 
 
+@pytest.mark.parametrize("reverse", [False, True])
+def test_codes_side_by_side_are_placed_as_written(reverse):
+    text = ("<p>Follow @MitrovicaInfo #Mitrovica.</p>\n<p>Run <code>a</code><code>b</code> then <img src=x>  "
+            "<img src=y> twice.</p>\n")
+    engine = Aligned(reverse)
+    out = translate_article(text, EN_SQ, engine, "html").render()
+    assert engine.seen == ["Follow.", "Run then twice."]
+    assert out == text if not reverse else ("<p>Follow @MitrovicaInfo #Mitrovica.</p>\n"
+                                            "<p>twice. then <img src=x>  <img src=y> Run <code>a</code><code>b</code>"
+                                            "</p>\n")
+
+
 def test_without_attention_a_pair_wraps_the_same_words_if_they_are_there():
     class Plain(Aligned):
         def _generate(self, batch, max_length, attention=False):
