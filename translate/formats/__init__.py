@@ -83,7 +83,7 @@ def render_stored(draft: dict) -> str:
 
 def render(blocks: list[Block], texts: list[str]) -> str:
     """Put translated texts (one per block) back into the article's structure and framing."""
-    from translate.formats import html
+    from translate.formats import html, markdown
 
     out: list[str] = []
     framing = None
@@ -96,6 +96,8 @@ def render(blocks: list[Block], texts: list[str]) -> str:
         elif block.kind in (html.UNIT, html.TAG):
             out.append(html.render_block(block, text, attrs) + block.sep)
             attrs = []
+        elif block.kind == markdown.UNIT:
+            out.append(markdown.render_block(block, text) + block.sep)
         elif block.kind != NOTE:
             out.append(block.prefix + (text if block.translate else block.text) + block.suffix + block.sep)
     rendered = "".join(out)
