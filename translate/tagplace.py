@@ -135,8 +135,9 @@ def restore(stripped: Stripped, target: str, links: list[Link] | None = None) ->
                                              if p.x == p.y]
     for k, (position, char) in enumerate(codes):
         if inline.parse_code(char)[0] == inline.ALONE:
-            at = _point(position, plain, target, links)
             before, after = stripped.spaced[char]
+            glued = before and not after and position < len(plain) and plain[position].isalnum()
+            at = _point(position, plain, target, links, glued)
             gap_before = " " if before and at > 0 and not target[at - 1].isspace() else ""
             gap_after = " " if after and at < len(target) and not target[at].isspace() else ""
             points.append((k, at, gap_before + stripped.joined.get(char, char) + gap_after))
@@ -206,11 +207,15 @@ def _clip(sx: int, sy: int, tx: int, ty: int, a: int, b: int, plain: str, target
     return tx, ty
 
 
-def _point(position: int, plain: str, target: str, links: list[Link] | None) -> int:
+def _point(position: int, plain: str, target: str, links: list[Link] | None, glued: bool = False) -> int:
+    """Where a code at ``position`` of ``plain`` goes in ``target``: after the target word aligned to
+    the source word before it; ``glued`` to the word after it (``<span>Photo``), before that word's."""
     if position <= 0 or not target:
         return 0
     if position >= len(plain):
         return len(target)
+    if glued and links and (starting := [tx for sx, _, tx, _ in links if sx == position]):
+        return min(starting)
     if links and (before := [link for link in links if link[0] < position and plain[link[0]:link[1]].strip()]):
         sx, sy, tx, ty = max(before, key=lambda link: (link[0], link[3]))
         if position < sy and target[tx:ty] == plain[sx:sy]:

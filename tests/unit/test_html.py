@@ -132,6 +132,13 @@ def test_codes_side_by_side_are_placed_as_written(reverse):
                                             "</p>\n")
 
 
+def test_a_code_glued_to_the_next_word_goes_with_it():
+    text = "<p>See <img src=x>Mitrovica today and <!-- c -->Zvečan.</p>"
+    assert translate_article(text, EN_SQ, Aligned(), "html").render() == text
+    assert translate_article(text, EN_SQ, Aligned(reverse=True), "html").render() == \
+        "<p><!-- c -->Zvečan. and today <img src=x>Mitrovica See</p>"
+
+
 def test_without_attention_a_pair_wraps_the_same_words_if_they_are_there():
     class Plain(Aligned):
         def _generate(self, batch, max_length, attention=False):
