@@ -2,14 +2,15 @@
 
 Each line is a block: its block markup (``#``, ``>``, list markers, indentation) is kept by the line
 parser (``lines``) and its words are translated. markdown-it (``markdown_inline``) reads the rest:
-lines of code (fenced or indented), HTML blocks, horizontal rules, table rules and link reference
-definitions are copied as they are; a table row is split into its cells, one block each (pipes
-kept; a cell with no letters, numbers only, is not translated); a footnote definition keeps its
-``[^label]:``. Inside a line the inline markup becomes codes (``translate.inline``), read across
-the lines of its paragraph: emphasis and strikethrough markers, a link's ``[`` and ``](url)``
-around its text, an image's ``![`` and ``](src)`` around its alt text (both translated), and, whole,
-code spans, autolinks, inline HTML, footnote references; URLs, e-mail addresses, @handles and
-#hashtags too (``units.keep_names``). A line with no inline markup is a plain block, as before.
+lines of code (fenced or indented), HTML blocks, horizontal rules, table rules, setext heading
+underlines and link reference definitions are copied as they are; a table row is split into its
+cells, one block each (pipes kept; a cell with no letters, numbers only, is not translated); a
+footnote definition keeps its ``[^label]:``. Inside a line the inline markup becomes codes
+(``translate.inline``), read across the lines of its paragraph: emphasis and strikethrough markers,
+a link's ``[`` and ``](url)`` around its text, an image's ``![`` and ``](src)`` around its alt text
+(both translated), and, whole, code spans, autolinks, inline HTML, footnote references; URLs,
+e-mail addresses, @handles and #hashtags too (``units.keep_names``). A line with no inline markup
+is a plain block, as before.
 
 ``render_block`` writes a unit back: its source bytes when its text did not change, else its
 codes' markup around the translation, a character the source escaped (``\\*``, ``&amp;``)
@@ -93,7 +94,7 @@ def parse(text: str) -> list[Block]:
 
 class _Shape:
     """What markdown-it's block parse says of the lines: which are copied (code, HTML blocks, link
-    reference definitions), which are table rows, which start a footnote definition, and which
+    reference definitions, setext underlines), which are table rows, which start a footnote definition, and which
     paragraph (or heading) each line of text belongs to (-1: none)."""
 
     def __init__(self, tokens, count: int):
@@ -108,6 +109,8 @@ class _Shape:
             first, last = token.map[0], min(token.map[1], count)
             if token.type in _COPIED:
                 self.copied.update(range(first, last))
+            elif token.type == "heading_open" and token.markup in ("=", "-"):
+                self.copied.add(last - 1)             # a setext heading's underline
             elif token.type in ("table_open", "table_close"):
                 table += 1 if token.nesting > 0 else -1
             elif token.type == "tr_open" and first < count:
