@@ -139,6 +139,16 @@ def test_a_code_glued_to_the_next_word_goes_with_it():
         "<p><!-- c -->Zvečan. and today <img src=x>Mitrovica See</p>"
 
 
+@pytest.mark.parametrize("text", [
+    '<p>See <a href="x"><img src="y"></a> here and <b> </b> there <i><b>x</b></i>.</p>',  # pairs with no words
+    "<p>Read (<code>a</code> first) and <b>it <code>b</code></b> <img src=c> now.</p>",     # spaces across tags
+])
+def test_spaces_around_codes_standing_alone_come_back_where_they_were(text):
+    engine = Aligned()
+    assert translate_article(text, EN_SQ, engine, "html").render() == text
+    assert not any("  " in seen or "( " in seen or " )" in seen for seen in engine.seen)
+
+
 def test_without_attention_a_pair_wraps_the_same_words_if_they_are_there():
     class Plain(Aligned):
         def _generate(self, batch, max_length, attention=False):
