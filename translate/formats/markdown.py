@@ -204,31 +204,27 @@ def _unit(block: Block, src: str, start: int, end: int, items: list[Item], has_l
 
 
 def _pieces(src: str, start: int, end: int, items: list[Item]) -> tuple[list[units.Piece], int]:
-    """``src[start:end]`` as text and codes: a pair whose two ends are both here is OPEN and CLOSE
-    (one code ALONE if nothing lies between them), any other markup a code ALONE."""
+    """``src[start:end]`` as text and codes: a pair whose two ends are both here is OPEN and CLOSE,
+    any other markup a code ALONE."""
     here = {item.pair for item in items if item.role == OPEN} & {item.pair for item in items if item.role == CLOSE}
     pieces: list[units.Piece] = []
     numbers: dict[int, int] = {}
     count, at = 0, start
-    for k, item in enumerate(items):
+    for item in items:
         if item.start > at:
             pieces.append(("text", src[at:item.start], src[at:item.start]))
         raw = src[item.start:item.end]
         if item.role == CHAR:
             pieces.append(("text", item.value, raw))
-        elif item.role == CLOSE and item.pair in here and item.pair in numbers:
+        elif item.role == CLOSE and item.pair in numbers:
             pieces.append(("code", inline.code(inline.CLOSE, numbers[item.pair]), raw))
-        elif item.role == CLOSE and item.pair in here:   # joined to its OPEN
-            pieces[-1] = ("code", pieces[-1][1], pieces[-1][2] + raw)
         else:
             count += 1
-            empty = item.role == OPEN and k + 1 < len(items) and items[k + 1].pair == item.pair \
-                and items[k + 1].start == item.end
-            paired = item.role == OPEN and item.pair in here and not empty
+            paired = item.role == OPEN and item.pair in here
             pieces.append(("code", inline.code(inline.OPEN if paired else inline.ALONE, count), raw))
             if paired:
                 numbers[item.pair] = count
-        at = max(at, item.end)
+        at = item.end
     if at < end:
         pieces.append(("text", src[at:end], src[at:end]))
     return pieces, count

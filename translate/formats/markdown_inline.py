@@ -154,12 +154,13 @@ def _openers(tokens: list[Token]) -> dict[int, Token]:
 
 
 def _tracked(name: str, rule):
-    """``rule`` noting, when it pushes tokens into a ``_State``, its span and those tokens."""
+    """``rule`` noting, when it pushes tokens into a ``_State``, its span and those tokens (the footnote
+    reference rule is tried only where a reference can start, in every state)."""
     def run(state: StateInline, silent: bool) -> bool:
-        if silent or not isinstance(state, _State):
-            return rule(state, silent)
         if name == "footnote_ref" and not _footnote_ahead(state):
             return False
+        if silent or not isinstance(state, _State):
+            return rule(state, silent)
         start, count = state.pos, len(state.tokens)
         found = rule(state, silent)
         if found and len(state.tokens) > count:
