@@ -274,3 +274,19 @@ def test_thirty_thousand_unclosed_footnote_references_are_read_whole():
     text = "[^1]: A note.\n\n" + "[^" * 15_000
     blocks = parse(text, "markdown")
     assert blocks[-1].text == "[^" * 15_000
+
+
+def test_the_html_export_of_a_markdown_draft_renders_its_markup():
+    from dataclasses import asdict
+
+    from desk.web_views import render_export
+
+    draft = translate_article(ELECTION.read_text("utf-8"), EN_SQ, Upper(), "markdown")
+    stored = {"id": "d1", "target_lang": "sq", "blocks": [asdict(b) for b in draft.blocks],
+              "segments": [asdict(s) for s in draft.segments]}
+    body, media, _ = render_export(stored, {"format": "markdown"}, "html")
+    assert media.startswith("text/html") and not inline.RESERVED.search(body)
+    assert "<title>TURNOUT RISES IN LOCAL ELECTIONS ACROSS THE NORTH</title>" in body
+    assert '<a href="https://news.example/tags/zvecan" title="Zvečan">ZVEČAN</a>' in body
+    assert '<td style="text-align:left">ZVEČAN</td>' in body and '<td style="text-align:right">38.2%' in body
+    assert "&lt;div class=&quot;related&quot;&gt;" in body and "<div" not in body  # raw HTML is shown, never run

@@ -4,7 +4,8 @@
 mdit-py-plugins. ``blocks(text)`` runs its block parser alone: the block tokens (each with its
 lines) and the env (link reference definitions, footnote labels) that inline parsing needs.
 ``markup(src, env)`` runs its inline parser on ``src`` and gives the markup found as ``Item``s with
-their spans in ``src``; what lies between them is text, exactly as written.
+their spans in ``src``; what lies between them is text, exactly as written. ``to_html`` renders an
+article (the desk's HTML export of a Markdown draft).
 
 markdown-it's inline tokens carry no positions, so each inline rule is wrapped to note where it
 started and ended and which tokens it pushed (``_State`` also notes ``state.pos`` at each push: a
@@ -55,6 +56,23 @@ def parser() -> MarkdownIt:
 
 def _rule(md: MarkdownIt, name: str):
     return next(r.fn for r in md.inline.ruler.__rules__ if r.name == name)
+
+
+@lru_cache(maxsize=1)
+def _renderer() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    footnote_plugin(md)
+    return md
+
+
+def to_html(text: str) -> tuple[str, str]:
+    """A Markdown article as HTML (raw HTML in it escaped, as markdown-it does with ``html`` off) and
+    the text of its first heading ("" if it has none)."""
+    md = _renderer()
+    tokens = md.parse(text)
+    heading = next((tokens[i + 1] for i, t in enumerate(tokens[:-1]) if t.type == "heading_open"), None)
+    title = "".join(c.content for c in heading.children or [] if c.type in ("text", "code_inline")) if heading else ""
+    return md.renderer.render(tokens, md.options, {}), title
 
 
 def blocks(text: str) -> tuple[list[Token], dict]:
