@@ -290,3 +290,9 @@ def test_the_html_export_of_a_markdown_draft_renders_its_markup():
     assert '<a href="https://news.example/tags/zvecan" title="Zvečan">ZVEČAN</a>' in body
     assert '<td style="text-align:left">ZVEČAN</td>' in body and '<td style="text-align:right">38.2%' in body
     assert "&lt;div class=&quot;related&quot;&gt;" in body and "<div" not in body  # raw HTML is shown, never run
+
+
+def test_a_line_with_more_markup_than_codes_is_read_as_plain_text():
+    text = "`a" * (inline.MAX_CODES * 2 + 2)  # 20,001 code spans
+    assert [(b.kind, b.text) for b in parse(text, "markdown")] == [("", text)]
+    assert translate_article(text, EN_SQ, IdentityEngine(), "markdown").render() == text

@@ -189,9 +189,13 @@ def _clip(items: list[Item], spans: list[tuple[int, int]]) -> list[list[Item]]:
 
 def _unit(block: Block, src: str, start: int, end: int, items: list[Item], has_letters: bool) -> Block:
     """``block`` (the line or cell ``src[start:end]``) with its inline markup as codes; the plain block
-    when it has none. ``has_letters``: translated only if its text holds a word (a table cell)."""
-    pieces, count = _pieces(src, start, end, items)
-    pieces, count = units.keep_names(pieces, count)
+    when it has none, or more than ``inline.MAX_CODES`` (read as plain text then, as before inline
+    Markdown). ``has_letters``: translated only if its text holds a word (a table cell)."""
+    try:
+        pieces, count = _pieces(src, start, end, items)
+        pieces, count = units.keep_names(pieces, count)
+    except inline.TooManyCodes:
+        pieces, count = [("text", src[start:end], src[start:end])], 0
     if not count and all(raw == value for _, value, raw in pieces):
         return block if not has_letters else Block(block.prefix, block.text, block.suffix,
                                                    translate=block.translate and units.has_letters(block.text),
