@@ -125,6 +125,13 @@ def test_table_rows_are_cells_with_their_pipes():
         "| MONTH | *CROSSINGS* | NOTE |\n|:---|---:|---|\n| MARCH | **4,500** | RAIN \\| WIND |\n| APRIL | 5,200 |\n")
 
 
+def test_a_table_in_a_quote():
+    text = "> | Month | Note |\n> |---|:-:|\n> | March | *rain* |\n"
+    assert units(text) == ["Month", "Note", "March", "<1>rain</1>"]
+    assert translate_article(text, EN_SQ, Upper(), "markdown").render() == (
+        "> | MONTH | NOTE |\n> |---|:-:|\n> | MARCH | *RAIN* |\n")
+
+
 def test_a_changed_text_keeps_the_markup_and_the_escapes():
     text = "Read [the report](https://x.example/a_b) on *Mitrovica*, \\*twice\\* &amp; ![a map](m.png).\n"
     assert translate_article(text, EN_SQ, Upper(), "markdown").render() == (

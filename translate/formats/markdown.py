@@ -94,8 +94,9 @@ def parse(text: str) -> list[Block]:
 
 class _Shape:
     """What markdown-it's block parse says of the lines: which are copied (code, HTML blocks, link
-    reference definitions, setext underlines), which are table rows, which start a footnote definition, and which
-    paragraph (or heading) each line of text belongs to (-1: none)."""
+    reference definitions, setext underlines, tables' alignment rows), which are table rows, which
+    start a footnote definition, and which paragraph (or heading) each line of text belongs to (-1:
+    none)."""
 
     def __init__(self, tokens, count: int):
         self.copied: set[int] = set()
@@ -113,6 +114,8 @@ class _Shape:
                 self.copied.add(last - 1)             # a setext heading's underline
             elif token.type in ("table_open", "table_close"):
                 table += 1 if token.nesting > 0 else -1
+                if token.nesting > 0 and first + 1 < count:
+                    self.copied.add(first + 1)        # the alignment row (in a quote the line parser sends it)
             elif token.type == "tr_open" and first < count:
                 self.rows.add(first)
             elif token.type == "footnote_reference_open" and first < count:
