@@ -125,6 +125,13 @@ def test_table_rows_are_cells_with_their_pipes():
         "| MONTH | *CROSSINGS* | NOTE |\n|:---|---:|---|\n| MARCH | **4,500** | RAIN \\| WIND |\n| APRIL | 5,200 |\n")
 
 
+def test_a_headings_closing_hashes_are_kept_out_of_its_words():
+    text = "## Title with `code` ##\n# Hashtag #Mitrovica\n"
+    assert units(text) == ["Title with [1]", "Hashtag [1]"]
+    out = translate_article(text, EN_SQ, Upper(), "markdown").render()
+    assert out == "## TITLE WITH `code` ##\n# HASHTAG #Mitrovica\n"
+
+
 def test_a_table_in_a_quote():
     text = "> | Month | Note |\n> |---|:-:|\n> | March | *rain* |\n"
     assert units(text) == ["Month", "Note", "March", "<1>rain</1>"]

@@ -5,12 +5,12 @@ parser (``lines``) and its words are translated. markdown-it (``markdown_inline`
 lines of code (fenced or indented), HTML blocks, horizontal rules, table rules, setext heading
 underlines and link reference definitions are copied as they are; a table row is split into its
 cells, one block each (pipes kept; a cell with no letters, numbers only, is not translated); a
-footnote definition keeps its ``[^label]:``. Inside a line the inline markup becomes codes
-(``translate.inline``), read across the lines of its paragraph: emphasis and strikethrough markers,
-a link's ``[`` and ``](url)`` around its text, an image's ``![`` and ``](src)`` around its alt text
-(both translated), and, whole, code spans, autolinks, inline HTML, footnote references; URLs,
-e-mail addresses, @handles and #hashtags too (``units.keep_names``). A line with no inline markup
-is a plain block, as before.
+footnote definition keeps its ``[^label]:``, a heading its closing ``##``. Inside a line the inline
+markup becomes codes (``translate.inline``), read across the lines of its paragraph: emphasis and
+strikethrough markers, a link's ``[`` and ``](url)`` around its text, an image's ``![`` and
+``](src)`` around its alt text (both translated), and, whole, code spans, autolinks, inline HTML,
+footnote references; URLs, e-mail addresses, @handles and #hashtags too (``units.keep_names``). A
+line with no inline markup is a plain block, as before.
 
 ``render_block`` writes a unit back: its source bytes when its text did not change, else its
 codes' markup around the translation, a character the source escaped (``\\*``, ``&amp;``)
@@ -73,6 +73,10 @@ def parse(text: str) -> list[Block]:
     shape = _Shape(tokens, len(found))
     for i, label in shape.notes.items():
         found[i] = _footnote(found[i], label)
+    for i, words in shape.headings.items():
+        rest = found[i].text[len(words):]
+        if found[i].translate and words and found[i].text.startswith(words) and not rest.strip(" \t#"):
+            found[i] = Block(found[i].prefix, words, rest + found[i].suffix)
     for i in shape.copied:
         if found[i].translate:
             found[i] = Block("", found[i].line, translate=False)
@@ -95,13 +99,14 @@ def parse(text: str) -> list[Block]:
 class _Shape:
     """What markdown-it's block parse says of the lines: which are copied (code, HTML blocks, link
     reference definitions, setext underlines, tables' alignment rows), which are table rows, which
-    start a footnote definition, and which paragraph (or heading) each line of text belongs to (-1:
-    none)."""
+    start a footnote definition, the words of each ATX heading (without a closing ``##``), and which
+    paragraph (or heading) each line of text belongs to (-1: none)."""
 
     def __init__(self, tokens, count: int):
         self.copied: set[int] = set()
         self.rows: set[int] = set()
         self.notes: dict[int, str] = {}
+        self.headings: dict[int, str] = {}
         self.run = [-1] * count
         table = 0
         for number, token in enumerate(tokens):
@@ -112,6 +117,8 @@ class _Shape:
                 self.copied.update(range(first, last))
             elif token.type == "heading_open" and token.markup in ("=", "-"):
                 self.copied.add(last - 1)             # a setext heading's underline
+            elif token.type == "heading_open":
+                self.headings[first] = tokens[number + 1].content  # its words, without a closing ###
             elif token.type in ("table_open", "table_close"):
                 table += 1 if token.nesting > 0 else -1
                 if token.nesting > 0 and first + 1 < count:
