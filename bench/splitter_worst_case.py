@@ -23,7 +23,8 @@
    - split_sentences, "See www.aa.com.tr. Write to info@rts.rs. " repeated (dotted names ending sentences).
 3. The reported articles at full size through the submit path (``newsroom.requests.prepare`` with the source
    given, then ``translate.pipeline.segment``) as text and as Markdown: 'a' + 100,000 spaces + 'b' (45 s before),
-   30,000 unclosed « (21 s), 'Ab. ' x 12,000 (16 s), and an ordinary article of 48 KB.
+   30,000 unclosed « (21 s), 'Ab. ' x 12,000 (16 s), an ordinary article of 48 KB, and 48 KB of the Markdown
+   test articles (links, emphasis, tables, footnotes: markdown-it's inline parsing at work).
 4. Growth of the submit path on each hostile article of tests/fixtures/hostile_articles.py as Markdown at
    --article-sizes characters (``read/char`` over the format parsers', the splitter's and the pipeline's regexes).
 
@@ -139,8 +140,13 @@ def reported(repeat: int) -> None:
     ordinary = ""
     while len(ordinary.encode()) < 48_000:
         ordinary += paragraphs[len(ordinary) % len(paragraphs)] + "\n\n"
+    rich = ""
+    markdown = sorted((ROOT / "tests" / "fixtures" / "markdown").glob("*.md"))
+    while len(rich.encode()) < 48_000:
+        rich += markdown[len(rich) % len(markdown)].read_text("utf-8") + "\n"
     articles = {"'a' + 100,000 spaces + 'b'": "a" + " " * 100_000 + "b", "30,000 unclosed «": "«" * 30_000,
-                "'Ab. ' x 12,000": "Ab. " * 12_000, "ordinary 48 KB article": ordinary}
+                "'Ab. ' x 12,000": "Ab. " * 12_000, "ordinary 48 KB article": ordinary,
+                "48 KB of inline Markdown": rich}
     print("\n3. the reported articles through prepare + segment")
     print(f"  {'article':28} {'chars':>7} {'text ms':>8} {'md ms':>8} {'segments':>8}")
     for name, text in articles.items():

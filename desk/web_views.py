@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from glossary.enforce import Enforcer
 from glossary.match import Match
 from translate import formats, inline
+from translate.formats import markdown_inline
 
 SESSION_COOKIE = "dragoman_session"
 LOGIN_COOKIE = "dragoman_login"
@@ -248,6 +249,8 @@ def render_export(draft: dict, job: dict, fmt: str) -> tuple[bytes | str, str, s
     ext, media = EXPORTS[fmt]
     if fmt == "xliff":
         body: bytes | str = xliff.export_draft(draft, job["source_lang"], job["id"])
+    elif fmt == "html" and job.get("format") == "markdown":
+        body = export_markdown_html(draft, draft["target_lang"])
     elif fmt == "html" and job.get("format") != "html":
         body = export_html(draft, draft["target_lang"])  # an HTML job's draft renders as HTML already
     else:
@@ -289,6 +292,18 @@ def _kind(prefix: str) -> tuple[bool, str, int]:
     if _NUMBERED.match(rest):
         return quoted, "ol", 0
     return quoted, "p", 0
+
+
+def export_markdown_html(draft: dict, lang: str) -> str:
+    """A Markdown draft as a standalone HTML document, rendered by markdown-it (links, emphasis, images,
+    tables and footnotes as HTML; raw HTML in the article escaped)."""
+    body, title = markdown_inline.to_html(formats.render_stored(draft))
+    return _document(lang, title or "Draft " + draft["id"], body)
+
+
+def _document(lang: str, title: str, body: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{escape(title)}</title>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
 def export_html(draft: dict, lang: str) -> str:
@@ -356,6 +371,4 @@ def export_html(draft: dict, lang: str) -> str:
     if code:
         body.append("</code></pre>")
     close_quote()
-    head = (f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{escape(title or 'Draft ' + draft['id'])}</title>\n</head>\n<body>\n")
-    return head + "\n".join(body) + "\n</body>\n</html>\n"
+    return _document(lang, title or "Draft " + draft["id"], "\n".join(body))

@@ -6,19 +6,21 @@ place: a sentence wrapped whole in ``<strong>`` needs no alignment) and a core w
 codes is what the model translates. ``restore`` puts the core's codes into the translation: a pair
 wraps the target words aligned to the source words it wrapped, a code standing alone follows the
 target word aligned to the source word before it. ``links`` come from the decoder's attention
-(``links_from_attention``; CTranslate2's ``return_attention``); without them (the transformers
+(``translate.attention``; CTranslate2's ``return_attention``); without them (the transformers
 backend, a sentence cut at clauses) a pair wraps the same words if the translation has them
 verbatim (names, numbers), else the words at the same relative position. Pairs stay nested as in
-the source, so the output is always well-formed.
+the source, so the output is always well-formed. A pair that holds no words (a linked image) and
+codes side by side (an @handle and a #hashtag) are placed as one code standing alone; a code glued
+to the word after it (``<img>Mitrovica``) goes before that word; a code standing alone gets back
+the spaces it had around it, and the model sees none of them twice ("to." for "to <code>.").
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from translate import inline
-
-Link = tuple[int, int, int, int]  # a source token's span and the span of a target token attending to it most
+from translate.attention import Link
 
 
 @dataclass(frozen=True)
@@ -29,15 +31,69 @@ class Stripped:
     plain: str                    # the core without codes: what the model translates
     codes: list[tuple[int, str]]  # the core's codes and their offsets in ``plain``
     spaced: dict[str, tuple[bool, bool]]  # a code standing alone: whitespace before it, after it
+    joined: dict[str, str] = field(default_factory=dict)  # a code standing for more (a run, a wordless pair) -> them
+
+
+def _alone(char: str) -> bool:
+    found = inline.parse_code(char)
+    return found is not None and found[0] == inline.ALONE
+
+
+def _wordless(core: str) -> tuple[str, dict[str, str]]:
+    """A pair that holds no words, only codes and spaces (a linked image, ``<b> </b>``), is placed as a
+    code standing alone: the core has ``code(ALONE, n)`` for the pair numbered n, and ``joined`` maps
+    that to the pair as written."""
+    closes = {found[1]: i for i, c in enumerate(core) if (found := inline.parse_code(c)) and found[0] == inline.CLOSE}
+    words = [0]  # words[i]: characters of core[:i] that are neither codes nor spaces
+    for c in core:
+        words.append(words[-1] + (not inline.is_code(c) and not c.isspace()))
+    out: list[str] = []
+    joined: dict[str, str] = {}
+    i = 0
+    while i < len(core):
+        found = inline.parse_code(core[i])
+        j = closes.get(found[1], -1) if found and found[0] == inline.OPEN else -1
+        if j > i and words[j] == words[i]:
+            out.append(inline.code(inline.ALONE, found[1]))
+            joined[out[-1]] = core[i:j + 1]
+            i = j + 1
+        else:
+            out.append(core[i])
+            i += 1
+    return "".join(out), joined
+
+
+def _runs(core: str, joined: dict[str, str]) -> str:
+    """Codes standing alone with nothing but whitespace between them ("@handle #tag", two images)
+    are placed as one: the core keeps the first of them, and ``joined`` maps it to the run as written."""
+    out: list[str] = []
+    i = 0
+    while i < len(core):
+        last = i
+        if _alone(core[i]):
+            j = i + 1
+            while True:
+                while j < len(core) and core[j].isspace():
+                    j += 1
+                if j == len(core) or not _alone(core[j]):
+                    break
+                last, j = j, j + 1
+            if last > i:
+                joined[core[i]] = "".join(joined.get(c, c) for c in core[i:last + 1])
+        out.append(core[i])
+        i = last + 1
+    return "".join(out)
 
 
 def _spacing(core: str) -> tuple[str, dict[str, tuple[bool, bool]]]:
     """The core with one space around each code standing alone dropped (the model sees "at or", not
-    "at  or", and "to." for "to <code>."), and each such code's spacing in the source."""
+    "at  or", "to." for "to <code>." or "to</b> <code>.", and "(words" for "(<code> words"), and each such
+    code's spacing in the source."""
     bare = [c for c in core if not inline.is_code(c)]
     out: list[str] = []
     spaced: dict[str, tuple[bool, bool]] = {}
     seen = 0          # characters of ``bare`` passed
+    last = -1         # where the last of them kept is in ``out`` (-1: none, or dropped)
     drop = False
     for char in core:
         if inline.is_code(char):
@@ -45,10 +101,11 @@ def _spacing(core: str) -> tuple[str, dict[str, tuple[bool, bool]]]:
                 before = seen > 0 and bare[seen - 1].isspace()
                 after = seen < len(bare) and bare[seen].isspace()
                 spaced[char] = (before, after)
-                drop = drop or (before and after)
+                # "at <code> or" -> "at or"; "[<code> words" -> "[words", not "[ words"
+                drop = drop or (after and (before or (seen > 0 and not bare[seen - 1].isalnum())))
                 word_after = seen < len(bare) and bare[seen].isalnum()
-                if before and not after and out and out[-1].isspace() and not word_after:
-                    out.pop()
+                if before and not after and last >= 0 and out[last].isspace() and not word_after:
+                    out[last], last = "", -1
             out.append(char)
             continue
         seen += 1
@@ -56,6 +113,7 @@ def _spacing(core: str) -> tuple[str, dict[str, tuple[bool, bool]]]:
             drop = False
             continue
         drop = False
+        last = len(out)
         out.append(char)
     return "".join(out), spaced
 
@@ -66,9 +124,10 @@ def prepare(sentence: str) -> Stripped:
         start += 1
     while end > start and (inline.is_code(sentence[end - 1]) or sentence[end - 1].isspace()):
         end -= 1
-    core, spaced = _spacing(sentence[start:end])
+    core, joined = _wordless(sentence[start:end])
+    core, spaced = _spacing(_runs(core, joined))
     plain, codes = inline.strip(core)
-    return Stripped(sentence[:start], core, sentence[end:], plain, codes, spaced)
+    return Stripped(sentence[:start], core, sentence[end:], plain, codes, spaced, joined)
 
 
 class _Pair:
@@ -80,15 +139,23 @@ class _Pair:
     def contains(self, first: int, last: int) -> bool:
         return self.first < first and last < self.last
 
-    def start_text(self) -> str:
-        return self.opener + "".join(map(_text, self.at_start))
+    def start_parts(self) -> list:
+        return [self.opener, *(part for item in self.at_start for part in _parts(item))]
 
-    def end_text(self) -> str:
-        return "".join(map(_text, self.at_end)) + self.closer
+    def end_parts(self) -> list:
+        return [*(part for item in self.at_end for part in _parts(item)), self.closer]
 
 
-def _text(item) -> str:
-    return item if isinstance(item, str) else item.start_text() + item.end_text()
+@dataclass(frozen=True)
+class _Alone:
+    """A code standing alone (or what it stands for) and whether the source had whitespace before and after it."""
+    text: str
+    before: bool
+    after: bool
+
+
+def _parts(item) -> list:
+    return [item] if isinstance(item, (str, _Alone)) else item.start_parts() + item.end_parts()
 
 
 def restore(stripped: Stripped, target: str, links: list[Link] | None = None) -> str:
@@ -105,17 +172,18 @@ def restore(stripped: Stripped, target: str, links: list[Link] | None = None) ->
                                              if p.x == p.y]
     for k, (position, char) in enumerate(codes):
         if inline.parse_code(char)[0] == inline.ALONE:
-            at = _point(position, plain, target, links)
             before, after = stripped.spaced[char]
-            gap_before = " " if before and at > 0 and not target[at - 1].isspace() else ""
-            gap_after = " " if after and at < len(target) and not target[at].isspace() else ""
-            points.append((k, at, gap_before + char + gap_after))
+            glued = before and not after and position < len(plain) and plain[position].isalnum()
+            points.append((k, _point(position, plain, target, links, glued), char))
     events: list[tuple[int, int, int, object]] = []
     for k, at, item in sorted(points, key=lambda p: p[0]):
         inner = max((p for p in pairs if p is not item and p.contains(k, k if isinstance(item, str) else item.last)),
                     key=lambda p: p.first, default=None)
         if inner is not None:                      # inside a pair in the source: inside it in the target
             at = min(max(at, inner.x), inner.y)
+        if isinstance(item, str):                  # a code standing alone
+            item = _Alone(stripped.joined.get(item, item), *stripped.spaced[item])
+        if inner is not None:
             if at == inner.x:
                 inner.at_start.append(item)
                 continue
@@ -125,13 +193,40 @@ def restore(stripped: Stripped, target: str, links: list[Link] | None = None) ->
         events.append((at, 1, k, item))
     for order, pair in enumerate(pairs):
         if pair.x < pair.y:
-            events += [(pair.x, 2, order, pair.start_text()), (pair.y, 0, -order, pair.end_text())]
-    out, at = [], 0
+            events += [(pair.x, 2, order, pair.start_parts()), (pair.y, 0, -order, pair.end_parts())]
+    parts, at = [], 0
     for position, _, _, item in sorted(events, key=lambda e: e[:3]):
-        out.append(target[at:position] + _text(item))
+        parts += [target[at:position], *(item if isinstance(item, list) else _parts(item))]
         at = position
-    out.append(target[at:])
-    return stripped.head + "".join(out) + stripped.tail
+    parts.append(target[at:])
+    return stripped.head + _join(parts) + stripped.tail
+
+
+def _join(parts: list) -> str:
+    """The translation's pieces and codes in order, each code standing alone spaced as in the source: a
+    space before it if it had one and the text written before it does not end in one; a space after it
+    if it had one and what comes next, past any closing codes (``<code> </a>`` reads ``<code></a> ``),
+    does not start with one."""
+    out: list[str] = []
+    last = None                                        # the last character of the text written
+    pending = False                                    # a space owed after a code standing alone
+    for part in parts:
+        alone = isinstance(part, _Alone)
+        text = part.text if alone else part
+        if not text:
+            continue
+        if alone or (inline.parse_code(text[0]) or ("",))[0] != inline.CLOSE:
+            owed = pending and not text[0].isspace()
+            if owed or (alone and part.before and last is not None and not last.isspace()):
+                out.append(" ")
+                last = " "
+            pending = False
+        out.append(text)
+        if alone:
+            pending = part.after
+        else:
+            last = next((c for c in reversed(text) if not inline.is_code(c)), last)
+    return "".join(out)
 
 
 def _pairs(codes: list[tuple[int, str]], length: int) -> list[tuple[int, int, int, int]]:
@@ -176,11 +271,15 @@ def _clip(sx: int, sy: int, tx: int, ty: int, a: int, b: int, plain: str, target
     return tx, ty
 
 
-def _point(position: int, plain: str, target: str, links: list[Link] | None) -> int:
+def _point(position: int, plain: str, target: str, links: list[Link] | None, glued: bool = False) -> int:
+    """Where a code at ``position`` of ``plain`` goes in ``target``: after the target word aligned to
+    the source word before it; ``glued`` to the word after it (``<span>Photo``), before that word's."""
     if position <= 0 or not target:
         return 0
     if position >= len(plain):
         return len(target)
+    if glued and links and (starting := [tx for sx, _, tx, _ in links if sx == position]):
+        return min(starting)
     if links and (before := [link for link in links if link[0] < position and plain[link[0]:link[1]].strip()]):
         sx, sy, tx, ty = max(before, key=lambda link: (link[0], link[3]))
         if position < sy and target[tx:ty] == plain[sx:sy]:
@@ -241,43 +340,3 @@ def _snap_end(text: str, y: int) -> int:
         else:
             break
     return y
-
-
-# --- attention -> links --------------------------------------------------------------------------------
-def piece_spans(text: str, pieces: list[str]) -> list[tuple[int, int]]:
-    """Each SentencePiece piece's span in ``text`` (its surface found from where the last one
-    ended; a piece that normalization changed gets an empty span)."""
-    spans, at = [], 0
-    for piece in pieces:
-        surface = piece.replace("\u2581", " ").strip()
-        found = text.find(surface, at) if surface else -1
-        if found < 0 or text[at:found].strip():
-            spans.append((at, at))
-            continue
-        spans.append((found, found + len(surface)))
-        at = found + len(surface)
-    return spans
-
-
-def links_from_attention(source: str, source_pieces: list[str], target: str, target_pieces: list[str],
-                         attention: list[list[float]], offset: int) -> list[Link] | None:
-    """For each target piece, a link to the source piece it attends to most. ``attention[t][s]``:
-    target piece t over the model's input, whose pieces start at ``offset`` (after a language
-    token). None when the target pieces do not spell ``target`` (normalized by the detokenizer)."""
-    if len(attention) < len(target_pieces):
-        return None
-    spelled = "".join(p.replace("\u2581", " ") for p in target_pieces)
-    if " ".join(spelled.split()) != target:
-        return None
-    src_spans = piece_spans(source, source_pieces)
-    tgt_spans = piece_spans(target, target_pieces)
-    links: list[Link] = []
-    for t, (tx, ty) in enumerate(tgt_spans):
-        row = attention[t][offset:offset + len(source_pieces)]
-        if tx == ty or not row:
-            continue
-        best = max(range(len(row)), key=row.__getitem__)
-        sx, sy = src_spans[best]
-        if sx < sy:
-            links.append((sx, sy, tx, ty))
-    return links

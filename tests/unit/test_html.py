@@ -120,6 +120,35 @@ def test_tags_follow_their_words_when_the_model_reorders():
     assert engine.seen == ["one two three four five"]
 
 
+@pytest.mark.parametrize("reverse", [False, True])
+def test_codes_side_by_side_are_placed_as_written(reverse):
+    text = ("<p>Follow @MitrovicaInfo #Mitrovica.</p>\n<p>Run <code>a</code><code>b</code> then <img src=x>  "
+            "<img src=y> twice.</p>\n")
+    engine = Aligned(reverse)
+    out = translate_article(text, EN_SQ, engine, "html").render()
+    assert engine.seen == ["Follow.", "Run then twice."]
+    assert out == text if not reverse else ("<p>Follow @MitrovicaInfo #Mitrovica.</p>\n"
+                                            "<p>twice. then <img src=x>  <img src=y> Run <code>a</code><code>b</code>"
+                                            "</p>\n")
+
+
+def test_a_code_glued_to_the_next_word_goes_with_it():
+    text = "<p>See <img src=x>Mitrovica today and <!-- c -->Zvečan.</p>"
+    assert translate_article(text, EN_SQ, Aligned(), "html").render() == text
+    assert translate_article(text, EN_SQ, Aligned(reverse=True), "html").render() == \
+        "<p><!-- c -->Zvečan. and today <img src=x>Mitrovica See</p>"
+
+
+@pytest.mark.parametrize("text", [
+    '<p>See <a href="x"><img src="y"></a> here and <b> </b> there <i><b>x</b></i>.</p>',  # pairs with no words
+    "<p>Read (<code>a</code> first) and <b>it <code>b</code></b> <img src=c> now.</p>",     # spaces across tags
+])
+def test_spaces_around_codes_standing_alone_come_back_where_they_were(text):
+    engine = Aligned()
+    assert translate_article(text, EN_SQ, engine, "html").render() == text
+    assert not any("  " in seen or "( " in seen or " )" in seen for seen in engine.seen)
+
+
 def test_without_attention_a_pair_wraps_the_same_words_if_they_are_there():
     class Plain(Aligned):
         def _generate(self, batch, max_length, attention=False):

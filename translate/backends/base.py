@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from common.settings import Settings
 from translate import inline, tagplace
+from translate.attention import links_from_attention
 from translate.engine import Translation, make_batches
 from translate.segment import split_long
 
@@ -123,6 +124,6 @@ class MarianEngine(ABC):
                 if aligned[i] is not None and result.attention:
                     rows = [row for p, row in zip(result.pieces, result.attention, strict=False)
                             if not _LANGUAGE_TOKEN.fullmatch(p)]
-                    links = tagplace.links_from_attention(aligned[i], sentences[i], text, pieces, rows, len(prefix))
+                    links = links_from_attention(aligned[i], sentences[i], text, pieces, rows, len(prefix))
                 out[i] = (text, result.score, result.hit_limit, links)
         return out  # type: ignore[return-value]

@@ -1,8 +1,9 @@
 """Article formats, one module each. A format turns an article into ``Block``s and back.
 
-Text and Markdown give one block per line, so the output keeps the structure line for line; HTML
-gives the document's runs of markup (copied) and its units of text (translated), whose inline tags
-are codes (``translate.inline``). ``parse(text, fmt)`` and ``render(blocks, texts)`` are the entry
+Text and Markdown give one block per line (Markdown: one per table cell), so the output keeps the
+structure line for line; HTML gives the document's runs of markup (copied) and its units of text
+(translated). Inline markup (HTML's inline tags, Markdown's links, emphasis, code spans...) is codes
+(``translate.inline``) in the units' text. ``parse(text, fmt)`` and ``render(blocks, texts)`` are the entry
 points; ``fmt`` is one of ``FORMATS`` (``format_for(path)`` picks one from a file name). The bytes
 around the text (BOM, line endings, final newline; ``framing``) are recorded by ``parse`` and put
 back by ``render``.
@@ -23,7 +24,7 @@ class Block:
     suffix: str = ""       # trailing markup kept as it is (a Markdown hard break "  ")
     translate: bool = True  # False: the whole line is copied (code, tables' rules, blank lines)
     sep: str = "\n"        # what follows the block in the article ("" between HTML runs, at a missing final newline)
-    kind: str = ""         # "" a line; rich formats: "html" a unit, "attr"/"tag" an attribute and its tag,
+    kind: str = ""         # "" a line; rich formats: "html"/"md" a unit, "attr"/"tag" an attribute and its tag,
     #                        "framing" the file's BOM (prefix) and line ending (suffix), "note" a remark
     raw: str | None = None        # a unit's text as written in the source (entities and all)
     codes: dict | None = None     # a unit's inline codes -> the markup each stands for; an attribute's tag
@@ -83,7 +84,7 @@ def render_stored(draft: dict) -> str:
 
 def render(blocks: list[Block], texts: list[str]) -> str:
     """Put translated texts (one per block) back into the article's structure and framing."""
-    from translate.formats import html
+    from translate.formats import html, markdown
 
     out: list[str] = []
     framing = None
@@ -96,6 +97,8 @@ def render(blocks: list[Block], texts: list[str]) -> str:
         elif block.kind in (html.UNIT, html.TAG):
             out.append(html.render_block(block, text, attrs) + block.sep)
             attrs = []
+        elif block.kind == markdown.UNIT:
+            out.append(markdown.render_block(block, text) + block.sep)
         elif block.kind != NOTE:
             out.append(block.prefix + (text if block.translate else block.text) + block.suffix + block.sep)
     rendered = "".join(out)

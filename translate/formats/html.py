@@ -19,12 +19,11 @@ translation, writing a character as the source wrote it (``&nbsp;``, ``&rsquo;``
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from translate import inline
-from translate.formats import NOTE, Block, html_tokens
+from translate.formats import NOTE, Block, html_tokens, units
 from translate.formats.html_tokens import COMMENT, END, START, TEXT, VOID, Event, names
 
 UNIT, ATTR, TAG = "html", "attr", "tag"
@@ -34,10 +33,6 @@ INLINE = names("a abbr acronym b bdi bdo big cite data del dfn em font i img ins
 _IN_LINE = INLINE | names("script style template noscript code kbd samp var iframe svg math object embed audio video "
                                "canvas select textarea button input")
 _BREAKS = frozenset({"br"})
-_LETTER = re.compile(r"[^\W\d_]")
-# Never sent to the model, inside a unit's text: URLs, e-mail addresses, @handles, #hashtags.
-_KEEP = re.compile(r"(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]}»”’']|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-                   r"|(?<![\w@/])@\w{1,50}|(?<![\w#&/])#\w*[^\W\d_]\w*")
 
 
 @dataclass(frozen=True)
@@ -163,7 +158,7 @@ class _Builder:
     def _attributes(self, e: Event, owner: str) -> list[Block]:
         info = {"code": owner, "tag": e.name, "attrs": [list(a) for a in e.attrs], "self_closing": e.self_closing}
         return [Block("", value, translate=True, sep="", kind=ATTR, codes={**info, "attr": name})
-                for name, value in e.attrs if name in self.opts.attributes and _LETTER.search(value)]
+                for name, value in e.attrs if name in self.opts.attributes and units.LETTER.search(value)]
 
     # --- blocks -------------------------------------------------------------------------------------
     def _copy(self, raw: str, attrs: list[Block] | None = None) -> None:
@@ -186,19 +181,18 @@ class _Builder:
         self.unit.count = 0
         if not unit.pieces:
             return
-        pieces = _keep_names(unit)
+        pieces, unit.count = units.keep_names(unit.pieces, unit.count)
         lead, pieces, tail = _edges(pieces)
         text = "".join(value for _, value, _ in pieces)
         raw = "".join(r for _, _, r in pieces)
-        if not _LETTER.search(inline.plain(text)) and not unit.attrs:
+        if not units.has_letters(text) and not unit.attrs:
             self.verbatim.append(lead + raw + tail)
             return
         self._verbatim()
         self.blocks += unit.attrs
         codes = {inline.key(value): r for kind, value, r in pieces if kind == "code"}
-        entities = {value: r for kind, value, r in pieces if kind == "text" and r != value and len(value) == 1}
-        self.blocks.append(Block(lead, text, tail, translate=bool(_LETTER.search(inline.plain(text))), sep="",
-                                 kind=UNIT, raw=raw, codes=codes, entities=entities or None))
+        self.blocks.append(Block(lead, text, tail, translate=units.has_letters(text), sep="",
+                                 kind=UNIT, raw=raw, codes=codes, entities=units.entities(pieces)))
 
     def finish(self) -> list[Block]:
         if self.skip is not None:
@@ -207,25 +201,6 @@ class _Builder:
         self._flush()
         self._verbatim()
         return self.blocks
-
-
-def _keep_names(unit: _Unit) -> list[tuple[str, str, str]]:
-    """The unit's pieces with URLs, e-mail addresses, @handles and #hashtags made codes."""
-    out: list[tuple[str, str, str]] = []
-    for kind, value, raw in unit.pieces:
-        if kind != "text" or raw != value or not _KEEP.search(value):
-            out.append((kind, value, raw))
-            continue
-        at = 0
-        for match in _KEEP.finditer(value):
-            if match.start() > at:
-                out.append(("text", value[at:match.start()], value[at:match.start()]))
-            unit.count += 1
-            out.append(("code", inline.code(inline.ALONE, unit.count), match.group()))
-            at = match.end()
-        if at < len(value):
-            out.append(("text", value[at:], value[at:]))
-    return out
 
 
 def _edges(pieces: list[tuple[str, str, str]]) -> tuple[str, list[tuple[str, str, str]], str]:
@@ -263,17 +238,11 @@ def render_block(block: Block, text: str, attrs: list[tuple[Block, str]]) -> str
     words = text if block.translate and text else block.text
     if words == block.text and not changed:
         return block.prefix + (block.raw or "") + block.suffix
-    out: list[str] = []
-    for piece in _RUNS.findall(words):
-        if inline.is_code(piece[0]):
-            name = inline.key(piece)
-            out.append(start_tag(tags[name], changed[name]) if name in changed else (block.codes or {}).get(name, ""))
-        else:
-            out.append(escape(piece, block.entities or {}))
-    return block.prefix + "".join(out) + block.suffix
+    body = units.write(words, block.codes or {}, lambda piece: escape(piece, block.entities or {}),
+                       lambda name: start_tag(tags[name], changed[name]) if name in changed else None)
+    return block.prefix + body + block.suffix
 
 
-_RUNS = re.compile("[\U000f0000-\U000ffffd]|[^\U000f0000-\U000ffffd]+")
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
