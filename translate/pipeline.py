@@ -106,7 +106,10 @@ def decode(data: bytes) -> str:
 
 
 def segment(text: str, source_lang: str, fmt: str) -> tuple[list[formats.Block], list[Segment]]:
-    blocks = formats.parse(text, fmt)
+    try:
+        blocks = formats.parse(text, fmt)
+    except inline.TooManyCodes as exc:  # a paragraph of tens of thousands of tags: refused, like an oversize article
+        raise ArticleError(f"{exc}; split it or send it as text") from exc
     segments: list[Segment] = []
     for i, block in enumerate(blocks):
         if not block.translate:

@@ -291,3 +291,12 @@ def _tree(text: str) -> list:
 
     walk(root)
     return out
+
+
+def test_a_paragraph_of_too_many_tags_is_refused_with_a_reason():
+    from translate.inline import MAX_CODES
+    from translate.pipeline import ArticleError, segment
+
+    article = "<p>" + "<b>x</b>" * (MAX_CODES + 1) + "</p>"
+    with pytest.raises(ArticleError, match="inline tags"):
+        segment(article, "en", "html")
