@@ -20,7 +20,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import sqlalchemy as sa
-from sacrebleu.metrics import CHRF, TER
 
 from common.settings import get_settings
 from newsroom.lifecycle import NEW
@@ -52,7 +51,11 @@ segment_effort = sa.Table(
 
 
 @lru_cache(maxsize=1)
-def _metrics() -> tuple[TER, TER, CHRF]:
+def _metrics() -> tuple:
+    """HTER, character TER and chrF scorers; sacrebleu is imported here, on the first review, not with
+    the API (it takes a quarter of a second to import)."""
+    from sacrebleu.metrics import CHRF, TER
+
     return TER(case_sensitive=True, normalized=True), TER(case_sensitive=True), CHRF()
 
 
