@@ -4,7 +4,6 @@ call, within a token budget, each caller getting its own results; counted engine
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -38,11 +37,12 @@ def words(sentence: str) -> int:
     return len(sentence.split())
 
 
-def wait_until(predicate, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not reached before the deadline"
-        time.sleep(0.005)
+def queued(batcher: Coalescer, count: int, timeout: float = 20) -> None:
+    """Wait until ``count`` callers are queued: every change to the queue notifies the coalescer's
+    condition, so this waits on it (with a deadline) instead of polling."""
+    with batcher._cond:
+        assert batcher._cond.wait_for(lambda: batcher.waiting() == count, timeout), \
+            f"{count} queued callers not reached before the deadline"
 
 
 def test_concurrent_callers_share_one_engine_call_and_get_their_own_results():
@@ -66,7 +66,7 @@ def test_callers_beyond_the_budget_make_the_next_call():
         first = pool.submit(batcher.translate, ["one two three four"])
         assert inner.entered.wait(20)
         later = [pool.submit(batcher.translate, [text]) for text in ("a b", "c d", "e f")]
-        wait_until(lambda: batcher.waiting() == 3)    # queued behind the running call (one slot)
+        queued(batcher, 3)    # queued behind the running call (one slot)
         gate.set()
         assert [t.text for t in first.result(20)] == ["ONE TWO THREE FOUR"]
         assert [f.result(20)[0].text for f in later] == ["A B", "C D", "E F"]
@@ -82,7 +82,7 @@ def test_a_failed_call_fails_only_its_own_callers():
         assert inner.entered.wait(20)
         bad = pool.submit(batcher.translate, ["!broken input"])
         good = pool.submit(batcher.translate, ["fine here"])
-        wait_until(lambda: batcher.waiting() == 2)
+        queued(batcher, 2)
         gate.set()
         assert first.result(20)[0].text == "HELD"
         with pytest.raises(RuntimeError, match="the model broke"):
@@ -128,9 +128,9 @@ def test_an_urgent_caller_goes_into_the_next_batch_ahead_of_a_backlog():
         backlog = []
         for count, text in enumerate(("old one", "old two", "old three"), start=1):
             backlog.append(pool.submit(batcher.translate, [text]))
-            wait_until(lambda count=count: batcher.waiting() == count)   # queued in this order
+            queued(batcher, count)   # queued in this order
         breaking = pool.submit(urgent, "breaking news")
-        wait_until(lambda: batcher.waiting() == 4)
+        queued(batcher, 4)
         gate.set()
         assert breaking.result(20)[0].text == "BREAKING NEWS" and first.result(20)[0].text == "HELD"
         assert [f.result(20)[0].text for f in backlog] == ["OLD ONE", "OLD TWO", "OLD THREE"]

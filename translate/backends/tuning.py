@@ -65,19 +65,20 @@ def available_cores() -> int:
 
 
 def cgroup_cpu_quota(root: Path = Path("/sys/fs/cgroup")) -> float | None:
-    """The container's CPU limit in cores (cgroup v2 ``cpu.max``, v1 ``cpu.cfs_quota_us``), or None."""
+    """The container's CPU limit in cores (cgroup v2 ``cpu.max``, else v1 ``cpu.cfs_quota_us``), or None."""
+    v2 = _quota(root / "cpu.max")
+    return v2 if v2 is not None else _quota(root / "cpu" / "cpu.cfs_quota_us", root / "cpu" / "cpu.cfs_period_us")
+
+
+def _quota(path: Path, period_path: Path | None = None) -> float | None:
+    """Quota / period read from ``path`` ("QUOTA PERIOD" or "max PERIOD" in cgroup v2) or, in cgroup v1,
+    from ``path`` and ``period_path`` (a quota of -1 is no limit); None where absent or unlimited."""
     try:
-        text = (root / "cpu.max").read_text().split()
-        if text and text[0] != "max":
-            return int(text[0]) / int(text[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        quota = int((root / "cpu" / "cpu.cfs_quota_us").read_text())
-        period = int((root / "cpu" / "cpu.cfs_period_us").read_text())
-        return quota / period if quota > 0 and period > 0 else None
-    except (OSError, ValueError):
+        fields = path.read_text().split() + (period_path.read_text().split() if period_path else [])
+        quota, period = int(fields[0]), int(fields[1])
+    except (OSError, ValueError, IndexError):  # no such file, "max" (no limit), or garbled
         return None
+    return quota / period if quota > 0 and period > 0 else None
 
 
 def pick_device(setting: str, cuda_devices: int) -> str:
