@@ -216,24 +216,32 @@ def test_a_reviewer_edit_that_drops_or_reorders_a_tag_is_flagged():
     assert inline.problems(source, swapped) == ["reordered", "badly nested"]
 
 
-def test_a_term_inside_a_link_is_matched():
+@pytest.mark.parametrize("fmt,text,link,emphasis", [
+    ("html", '<p>Troops of <a href="https://kfor.example">KFOR</a> patrol <em>Pristina</em>.</p>',
+     '<a href="https://kfor.example">KFOR</a>', "<em>Prishtin"),
+    ("markdown", "Troops of [KFOR](https://kfor.example) patrol *Pristina*.\n", "[KFOR](https://kfor.example)",
+     "*Prishtin"),
+])
+def test_a_term_inside_a_link_is_matched(fmt, text, link, emphasis):
     from glossary.seed import load_seed
 
-    text = '<p>Troops of <a href="https://kfor.example">KFOR</a> patrol <em>Pristina</em>.</p>'
-    draft = translate_article(text, EN_SQ, Aligned(), "html", glossary=load_seed())
+    draft = translate_article(text, EN_SQ, Aligned(), fmt, glossary=load_seed())
     out = draft.render()
-    assert '<a href="https://kfor.example">KFOR</a>' in out and "<em>Prishtin" in out
+    assert link in out and emphasis in out
     assert draft.term_accuracy == 1.0
 
 
-def test_numbers_in_a_table_cell_are_checked():
+@pytest.mark.parametrize("fmt,text,flagged", [
+    ("html", "<table><tr><td>Troops: 12 in <b>two</b> bases</td></tr></table>", [True]),
+    ("markdown", "| Troops | Bases |\n|---|---|\n| 12 in **two** bases | 3 |\n", [False, False, True]),
+])
+def test_numbers_in_a_table_cell_are_checked(fmt, text, flagged):
     class Wrong:
         def translate(self, sentences):
             return [Translation(s.replace("12", "21")) for s in sentences]
 
-    draft = translate_article("<table><tr><td>Troops: 12 in <b>two</b> bases</td></tr></table>", EN_SQ, Wrong(),
-                              "html")
-    assert qa.NUMBER_MISMATCH in draft.segments[0].flags
+    draft = translate_article(text, EN_SQ, Wrong(), fmt)
+    assert [qa.NUMBER_MISMATCH in s.flags for s in draft.segments] == flagged
 
 
 # --- property: random inline trees survive ----------------------------------------------------------------

@@ -156,26 +156,6 @@ def test_serbian_cyrillic_keeps_urls_and_markup_latin():
     assert out == "Реад [тхе репорт](https://news.example/most \"The bridge\") ат www.news.example/most агаин.\n"
 
 
-def test_a_term_inside_a_link_is_matched():
-    from glossary.seed import load_seed
-
-    text = "Troops of [KFOR](https://kfor.example) patrol *Pristina*.\n"
-    draft = translate_article(text, EN_SQ, Aligned(), "markdown", glossary=load_seed())
-    out = draft.render()
-    assert "[KFOR](https://kfor.example)" in out and "*Prishtin" in out
-    assert draft.term_accuracy == 1.0
-
-
-def test_numbers_in_a_table_cell_are_checked():
-    class Wrong:
-        def translate(self, sentences):
-            return [Translation(s.replace("12", "21")) for s in sentences]
-
-    text = "| Troops | Bases |\n|---|---|\n| 12 in **two** bases | 3 |\n"
-    draft = translate_article(text, EN_SQ, Wrong(), "markdown")
-    assert [qa.NUMBER_MISMATCH in s.flags for s in draft.segments] == [False, False, True]
-
-
 def test_sentences_are_split_across_inline_markup():
     _, segments = segment("The minister said the **bridge will open. Residents** doubt it. [Read more.](x)\n",
                           "en", "markdown")
