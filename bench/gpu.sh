@@ -2,8 +2,8 @@
 # The GPU check and measurement, one prepared script that ends within 10 minutes.
 #
 #   bash bench/gpu.sh --fetch    here, on a connected machine, once: the wheels the GPU machine lacks
-#                                (ctranslate2, pydantic, pydantic-settings and their needs, for its
-#                                Python 3.12) into .whl/ (ignored by git; about 45 MB)
+#                                (ctranslate2, pydantic, pydantic-settings, babel, html5lib, mdit-py-plugins and their needs, for its
+#                                Python 3.12) into .whl/ (ignored by git; about 55 MB)
 #   bash bench/gpu.sh            there, from the repository root, with .whl carried along
 #
 # There it: (1) says what the machine is (GPU, driver, Python, torch); (2) installs the carried wheels
@@ -21,7 +21,7 @@ PY=${PYTHON:-python3}
 if [ "${1:-}" = "--fetch" ]; then
   mkdir -p .whl
   versions=$(. .venv/bin/activate 2>/dev/null || . /work/main/.venv/bin/activate; python -m pip freeze)
-  for name in ctranslate2 pydantic pydantic_core pydantic-settings python-dotenv annotated-types typing-inspection; do
+  for name in ctranslate2 pydantic pydantic_core pydantic-settings python-dotenv annotated-types typing-inspection babel html5lib webencodings mdit-py-plugins; do
     pinned=$(printf '%s\n' "$versions" | grep -i "^${name//[-_]/[-_]}==" || echo "$name")
     python3 -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
       --platform manylinux_2_28_x86_64 --platform manylinux_2_27_x86_64 --platform manylinux_2_17_x86_64 \
@@ -51,6 +51,28 @@ if ls .whl/*.whl >/dev/null 2>&1; then
 fi
 $PY -c "import ctranslate2, pydantic_settings; print('ctranslate2', ctranslate2.__version__, 'cuda devices',
 ctranslate2.get_cuda_device_count())" || { echo "ctranslate2 or pydantic-settings missing: run bench/gpu.sh --fetch on a connected machine and carry .whl"; exit 2; }
+
+# CTranslate2's wheels load CUDA 12's cuBLAS by name (dlopen "libcublas.so.12", nothing linked). On a
+# CUDA 13 machine (torch cu13x) only libcublas.so.13 is there: the functions CTranslate2 calls
+# (cublasGemmEx, cublasGemmStridedBatchedEx, cublasSgemm_v2, ...) keep their signatures in 13, so
+# the script tries cuBLAS 13 under the 12 name. An experiment, said so in the log: a supported GPU
+# worker runs the Dockerfile's worker-gpu image (CUDA 12 with cuDNN), where none of this is needed.
+if ! $PY -c "import ctypes; ctypes.CDLL('libcublas.so.12')" 2>/dev/null; then
+  echo "libcublas.so.12 (CUDA 12's cuBLAS) is not on this machine"
+  site=$($PY -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")
+  found=$(find "$site/nvidia" /usr/local/cuda*/lib64 /usr/local/cuda*/targets/*/lib /usr/lib/x86_64-linux-gnu \
+          -name 'libcublas.so.1[3-9]*' 2>/dev/null | sort | head -1)
+  if [ -n "$found" ]; then
+    dir=$(dirname "$found"); shim=/tmp/cublas12; mkdir -p $shim
+    ln -sf "$found" $shim/libcublas.so.12
+    lt=$(ls "$dir"/libcublasLt.so.1[3-9]* 2>/dev/null | sort | head -1)
+    [ -n "$lt" ] && ln -sf "$lt" $shim/libcublasLt.so.12
+    export LD_LIBRARY_PATH="$shim:$dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    echo "EXPERIMENT: $found loaded as libcublas.so.12 (CTranslate2 not built for CUDA 13; figures below are this setup's)"
+  else
+    echo "no cuBLAS found at all: the CUDA steps below will say why they cannot run"
+  fi
+fi
 
 step "model"
 timeout 240 $PY -c "from bench.engines import prepare; print(prepare(None))" || { echo "could not build the model"; exit 3; }

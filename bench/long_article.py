@@ -5,9 +5,11 @@ processes translate at once. Wall time from submission to draft on 1 and on 2 wo
                                  [--part-tokens 1024] [--model DIR]
 
 Needs Redis and PostgreSQL (bench/cluster.py). Each worker is its own `dragoman worker --mode shared
--c 1` process with one thread (DRAGOMAN_THREADS=1): one core each, as pods on a cluster would be, so
-the second worker brings a second core. Prints the wall time of each run, the parts the draft was cut
-into, and the ratio 2 workers / 1 worker (target ≤ 0.6).
+-c 1` process running one model replica on one thread (DRAGOMAN_INTER_THREADS=1, DRAGOMAN_THREADS=1):
+one core each, as pods of one core on a cluster would be, so the second worker brings a second core.
+(Left to its defaults a worker runs one replica per core of the machine: on 2 cores a single worker
+would already use both, and the second could bring nothing.) Prints the wall time of each run, the
+parts the draft was cut into, and the ratio 2 workers / 1 worker (target ≤ 0.6).
 """
 
 from __future__ import annotations
@@ -63,9 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     env, hf, _ = bench_env(args.model, args.beam, args.max_new_tokens, DRAGOMAN_THREADS="1",
-                           DRAGOMAN_PART_TOKENS=str(args.part_tokens))
+                           DRAGOMAN_INTER_THREADS="1", DRAGOMAN_PART_TOKENS=str(args.part_tokens))
     print(f"model {hf.name}, beam {args.beam}, {args.max_new_tokens} new tokens; a {args.words}-word article; "
-          f"parts of {args.part_tokens} tokens; each worker one process with one thread", flush=True)
+          f"parts of {args.part_tokens} tokens; each worker one process, one replica on one thread", flush=True)
     one, parts = measure(env, 1, args.words, args.runs, args.port)
     two, _ = measure(env, 2, args.words, args.runs, args.port)
     a, b = statistics.median(one), statistics.median(two)
