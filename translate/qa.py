@@ -33,6 +33,7 @@ ALL_FLAGS = (EMPTY, TRUNCATED, SPLIT, UNTRANSLATED, REPEATED, SCRIPT_MIX, NUMBER
              *checks.CHECK_FLAGS)
 
 _NUMBER = re.compile(r"\d(?:[\d.,\u00a0\u202f]*\d)?")
+_NARROW_SPACES = re.compile(r"[\u00a0\u202f]")
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
@@ -45,7 +46,7 @@ def numbers(text: str, lang: str) -> Counter[str]:
     group = "," if decimal == "." else "."
     found: Counter[str] = Counter()
     for match in _NUMBER.finditer(text):
-        raw = re.sub(r"[\u00a0\u202f]", "", match.group(0))
+        raw = _NARROW_SPACES.sub("", match.group(0))
         raw = re.sub(re.escape(group) + r"(?=\d{3}(?!\d))", "", raw)
         canonical = raw.replace(decimal, ".").replace(group, ".")
         try:

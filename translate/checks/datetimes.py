@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 
 from common.languages import base
 from translate.checks.locale import month_pattern, months, periods
@@ -25,6 +26,8 @@ _DAY_AFTER = re.compile(r"^\.?\s+(?P<d>[12]?\d|3[01])(?:st|nd|rd|th)?(?![\d.,:]\
 _YEAR_AFTER = re.compile(r"^(?:'\w+)?\.?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)\.?")
 _NUMERIC = re.compile(r"(?<![\d.])(?:(?P<y>(?:19|20)\d\d)-(?P<m>0?[1-9]|1[0-2])-(?P<d>[0-2]?\d|3[01])"
                       r"|(?P<d2>[0-2]?\d|3[01])\.(?P<m2>0?[1-9]|1[0-2])\.(?P<y2>(?:19|20)\d\d)\.?)(?![\d])")
+_BARE_HOUR = re.compile(r"(?<![\d.,:])(?P<h>1[0-2]|0?[1-9])(?![\d.,:])")  # "2" of "2 p.m."
+_DAY_REACH = 40  # a day before a month name ("9. oktobar", "9th of October") lies within this many characters
 _CLOCK = re.compile(r"(?<![\d.,:])(?P<h>[01]?\d|2[0-3])(?P<sep>[:.])(?P<min>[0-5]\d)(?![\d]|[.,]\d)")
 _HOUR_WORDS = {  # an hour written without minutes: "saat 14", "ora 14", "u 14 časova"
     "tr": re.compile(r"\bsaat\s+(?P<h>[01]?\d|2[0-3])(?![\d.:,])", re.IGNORECASE),
@@ -37,10 +40,16 @@ def _period(text: str, lang: str) -> tuple[str, int] | None:
     """The day-period marker at the start of ``text`` (after spaces): ("am"|"pm", its length)."""
     stripped = text.lstrip()
     lowered = stripped.lower()
-    for marker, which in sorted(periods(lang).items(), key=lambda kv: -len(kv[0])):
+    for marker, which in _markers(lang):
         if lowered.startswith(marker) and not lowered[len(marker):len(marker) + 1].isalpha():
             return which, len(text) - len(stripped) + len(marker)
     return None
+
+
+@lru_cache(maxsize=32)
+def _markers(lang: str) -> tuple[tuple[str, str], ...]:
+    """``lang``'s day-period markers, longest first (so "p.m." is tried before "p")."""
+    return tuple(sorted(periods(lang).items(), key=lambda kv: -len(kv[0])))
 
 
 def _twelve(hour: int, which: str) -> int:
@@ -53,9 +62,9 @@ def dates(text: str, lang: str) -> Iterator[tuple[Span, Date]]:
     for m in month_pattern(lang).finditer(text):
         month = names[m.group("m").lower()]
         start, end = m.start(), m.end()
-        before, after = text[:start], text[end:]
+        after = text[end:]
         day = year = None
-        found = _DAY_BEFORE.search(before)
+        found = _DAY_BEFORE.search(text, max(0, start - _DAY_REACH), start)  # reads only what is just before
         if found:
             day, start = int(found.group("d")), found.start()
         elif (found := _DAY_AFTER.match(after)) is not None:
@@ -84,7 +93,7 @@ def times(text: str, lang: str) -> Iterator[tuple[Span, tuple[int, int]]]:
             yield (m.start(), m.end() + period[1]), (_twelve(hour, period[0]), minute)
         elif not english or m.group("sep") == ":":
             yield m.span(), (hour, minute)
-    for m in re.finditer(r"(?<![\d.,:])(?P<h>1[0-2]|0?[1-9])(?![\d.,:])", text):
+    for m in _BARE_HOUR.finditer(text):
         period = _period(text[m.end():], lang)
         if period:
             yield (m.start(), m.end() + period[1]), (_twelve(int(m.group("h")), period[0]), 0)
@@ -103,14 +112,23 @@ def _distinct(found: Iterator[tuple[Span, tuple]]) -> list[tuple[Span, tuple]]:
     return kept
 
 
+@lru_cache(maxsize=4096)  # each text is read by the date, time and number checks
+def _found(text: str, lang: str) -> tuple[list[tuple[Span, Date]], list[tuple[Span, tuple[int, int]]]]:
+    """The distinct dates and times of ``text``."""
+    return _distinct(dates(text, lang)), _distinct(times(text, lang))
+
+
 def date_mismatch(source: str, target: str, source_lang: str, target_lang: str) -> list[str]:
-    src = Counter(v for _, v in _distinct(dates(source, source_lang)))
-    return [DATE_MISMATCH] if src != Counter(v for _, v in _distinct(dates(target, target_lang))) else []
+    return [DATE_MISMATCH] if _differ(_found(source, source_lang)[0], _found(target, target_lang)[0]) else []
 
 
 def time_mismatch(source: str, target: str, source_lang: str, target_lang: str) -> list[str]:
-    src = Counter(v for _, v in _distinct(times(source, source_lang)))
-    return [TIME_MISMATCH] if src != Counter(v for _, v in _distinct(times(target, target_lang))) else []
+    return [TIME_MISMATCH] if _differ(_found(source, source_lang)[1], _found(target, target_lang)[1]) else []
+
+
+def _differ(source: list[tuple[Span, tuple]], target: list[tuple[Span, tuple]]) -> bool:
+    """The values found differ as multisets (most segments have none on either side)."""
+    return bool(source or target) and Counter(v for _, v in source) != Counter(v for _, v in target)
 
 
 def without(text: str, lang: str) -> str:
@@ -118,9 +136,9 @@ def without(text: str, lang: str) -> str:
     24-hour hour (and minutes), so that the other numbers are compared as such and a date or time
     one side cannot read is flagged once, by its own check, not again as a number."""
     parts, at = [], 0
-    found = [(span, " ".join(str(n) for n in (date[2], date[0]) if n is not None))
-             for span, date in _distinct(dates(text, lang))]
-    found += [(span, f"{h} {m}" if m else f"{h}") for span, (h, m) in _distinct(times(text, lang))]
+    found_dates, found_times = _found(text, lang)
+    found = [(span, " ".join(str(n) for n in (date[2], date[0]) if n is not None)) for span, date in found_dates]
+    found += [(span, f"{h} {m}" if m else f"{h}") for span, (h, m) in found_times]
     for (start, end), numbers in sorted(found):
         if start < at:
             continue

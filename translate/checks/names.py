@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from translate.checks.locale import calendar_words
 from translate.serbian import to_latin
@@ -21,10 +22,13 @@ NAME_MISSING = "name_missing"
 SIMILAR = 0.75
 SUFFIX = 4
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;—–]\s+|[\"“„«(‘‚']\s*)$")
+_SENTENCE_END = ".!?:;—–"    # a word after one of these and a space starts a sentence
+_OPENING = "\"“„«(‘‚'"        # a word after one of these (and any spaces) starts a quotation
+_SUFFIX_MARK = re.compile(r"['’-]")  # KFOR-it, Priştine'de: a suffix after the name
 _FOLD = str.maketrans({"ı": "i", "đ": "dj", "Đ": "dj", "ß": "ss", "ø": "o", "ł": "l"})
 
 
+@lru_cache(maxsize=65_536)  # names and words repeat across an article's segments
 def fold(word: str) -> str:
     latin = to_latin(word).translate(_FOLD)
     return "".join(c for c in unicodedata.normalize("NFKD", latin) if not unicodedata.combining(c)).lower()
@@ -35,13 +39,24 @@ def names(text: str, lang: str, known: set[str] | frozenset[str] = frozenset()) 
     skip = calendar_words(lang)
     found = []
     for m in _WORD.finditer(text):
-        word = re.split(r"['’-]", m.group())[0]  # KFOR-it, Priştine'de, Sinan-paše: the name before the suffix
+        word = _SUFFIX_MARK.split(m.group())[0]  # KFOR-it, Priştine'de, Sinan-paše: the name before the suffix
         if len(word) < 2 or not word[0].isupper() or word.isupper() or word.lower() in skip:
             continue
-        if _SENTENCE_START.search(text[:m.start()]) or word in known or word.lower() in known:
+        if _starts(text, m.start()) or word in known or word.lower() in known:
             continue
         found.append(word)
     return found
+
+
+def _starts(text: str, at: int) -> bool:
+    """The word at ``at`` starts the text, a sentence (after end punctuation and a space) or a
+    quotation (after an opening mark and any spaces); only the characters just before it are read."""
+    if at == 0:
+        return True
+    k = at
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    return k > 0 and (text[k - 1] in _OPENING or (text[k - 1] in _SENTENCE_END and k < at))
 
 
 def _present(name: str, words: list[str]) -> bool:
@@ -59,5 +74,5 @@ def name_missing(source: str, target: str, source_lang: str,
     wanted = names(source, source_lang, known)
     if not wanted:
         return []
-    words = [fold(part) for w in _WORD.findall(target) for part in re.split(r"['’-]", w) if part]
+    words = [fold(part) for w in _WORD.findall(target) for part in _SUFFIX_MARK.split(w) if part]
     return [NAME_MISSING] if any(not _present(name, words) for name in wanted) else []

@@ -21,7 +21,14 @@ def _found(pattern: re.Pattern[str], text: str, fold: bool = False) -> Counter[s
     return Counter(i.lower() if fold else i for i in items)
 
 
+def _may_hold(text: str) -> bool:
+    """Whether ``text`` can hold any placeable at all (each needs one of these): most sentences cannot."""
+    return "@" in text or "#" in text or "://" in text or "www." in text.lower()
+
+
 def placeables(source: str, target: str) -> list[str]:
+    if not _may_hold(source) and not _may_hold(target):
+        return []
     flags = []
     for name, pattern, fold in ((URLS, _URL, False), (EMAILS, _EMAIL, True), (MENTIONS, _MENTION, True),
                                 (HASHTAGS, _HASHTAG, False)):

@@ -32,6 +32,8 @@ _ENDINGS = (("…", END_ELLIPSIS), ("...", END_ELLIPSIS), ("?", END_QUESTION), (
 _ORDINAL_END = re.compile(r"\d\.$")
 _LETTER = re.compile(r"[^\W\d_]")
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
+_BRACKET = re.compile(r"[()\[\]{}]")
+_DOUBLE_QUOTE = re.compile(f"[{DOUBLE_QUOTES}]")
 
 
 def _ending(text: str) -> str | None:
@@ -61,18 +63,18 @@ def quote_marks(lang: str, overrides: dict[str, str] | None = None) -> str:
 
 def quotes(source: str, target: str, target_lang: str, overrides: dict[str, str] | None = None) -> list[str]:
     allowed = quote_marks(target_lang, overrides)
-    used = [c for c in target if c in DOUBLE_QUOTES]
+    used = _DOUBLE_QUOTE.findall(target)
     wrong = any(c not in allowed for c in used)
-    lost = any(c in DOUBLE_QUOTES for c in source) and not used
+    lost = not used and _DOUBLE_QUOTE.search(source) is not None
     return [QUOTES] if wrong or lost else []
 
 
 def _balanced(text: str) -> bool:
     stack: list[str] = []
-    for c in text:
+    for c in _BRACKET.findall(text):  # only the brackets, not every character
         if c in _PAIRS:
             stack.append(_PAIRS[c])
-        elif c in _PAIRS.values() and (not stack or stack.pop() != c):
+        elif not stack or stack.pop() != c:
             return False
     return not stack
 
@@ -81,7 +83,7 @@ def brackets(source: str, target: str) -> list[str]:
     flags = []
     if _balanced(source) and not _balanced(target):
         flags.append(BRACKETS)
-    if sum(c in DOUBLE_QUOTES for c in source) % 2 == 0 and sum(c in DOUBLE_QUOTES for c in target) % 2:
+    if len(_DOUBLE_QUOTE.findall(source)) % 2 == 0 and len(_DOUBLE_QUOTE.findall(target)) % 2:
         flags.append(UNBALANCED_QUOTES)
     return flags
 
