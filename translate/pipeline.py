@@ -9,6 +9,7 @@ direction's engine (in chunks, for progress) -> Serbian script -> QA flags -> a 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
 from common.languages import Direction, base
@@ -175,10 +176,18 @@ def translate_article(text: str, direction: Direction, engine: Engine, fmt: str 
     by_source: dict[str, list[Segment]] = {}
     for seg in segments:
         by_source.setdefault(seg.source, []).append(seg)
-    for start in range(0, len(unique), chunk):
-        part = unique[start:start + chunk]
-        outputs = dict(zip(part, engine.translate(run.inputs(part)), strict=True))
-        run.finish([seg for s in part for seg in by_source[s]], outputs, engine.translate)
-        if progress:
-            progress(min(start + chunk, len(unique)), len(unique))
+    chunks = [unique[start:start + chunk] for start in range(0, len(unique), chunk)]
+    with ThreadPoolExecutor(1, thread_name_prefix="dragoman-engine") as ahead:
+        # the engine translates the next chunk while this thread finishes the last one (terms,
+        # script, QA): a GPU decodes faster than Python checks, so the two overlap
+        pending = ahead.submit(engine.translate, run.inputs(chunks[0])) if chunks else None
+        done = 0
+        for k, part in enumerate(chunks):
+            outputs = dict(zip(part, pending.result(), strict=True))
+            if k + 1 < len(chunks):
+                pending = ahead.submit(engine.translate, run.inputs(chunks[k + 1]))
+            run.finish([seg for s in part for seg in by_source[s]], outputs, engine.translate)
+            done += len(part)
+            if progress:
+                progress(done, len(unique))
     return Draft(direction.source, direction.target, fmt, blocks, segments, glossary_version)

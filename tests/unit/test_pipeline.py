@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from hypothesis import given, settings
@@ -103,6 +104,46 @@ def test_progress_reports_reach_the_total():
     translate_article(text, Direction("en", "tr"), IdentityEngine(), "text",
                       progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (150, 150) and len(seen) == 3
+
+
+def test_the_engine_translates_the_next_chunk_while_the_last_is_finished():
+    """The second chunk's engine call starts before the first chunk's results are finished and
+    reported: the first progress report waits for it (with a deadline) and records what it saw."""
+    second_call = threading.Event()
+    calls: list[list[str]] = []
+
+    class Recording(IdentityEngine):
+        def translate(self, sentences):
+            calls.append(list(sentences))
+            if len(calls) == 2:
+                second_call.set()
+            return super().translate(sentences)
+
+    seen = []
+    text = " ".join(f"Sentence number {i} is here." for i in range(10))
+
+    def progress(done: int, total: int) -> None:
+        seen.append((done, second_call.wait(10) if done == 4 else True))
+
+    draft = translate_article(text, Direction("en", "tr"), Recording(), "text", progress=progress, chunk=4)
+    assert seen == [(4, True), (8, True), (10, True)]
+    assert [len(c) for c in calls] == [4, 4, 2]
+    assert draft.render() == text
+
+
+def test_an_engine_failure_in_a_chunk_ahead_reaches_the_caller():
+    class FailingSecond(IdentityEngine):
+        calls = 0
+
+        def translate(self, sentences):
+            FailingSecond.calls += 1
+            if FailingSecond.calls == 2:
+                raise RuntimeError("the model fell over")
+            return super().translate(sentences)
+
+    text = " ".join(f"Sentence number {i} is here." for i in range(10))
+    with pytest.raises(RuntimeError, match="the model fell over"):
+        translate_article(text, Direction("en", "tr"), FailingSecond(), "text", chunk=4)
 
 
 def test_empty_translation_is_flagged_not_dropped():
