@@ -132,7 +132,7 @@ def bench_pipeline(model: Ct2Model, settings: Settings, sentences: list[str]) ->
     engine._generate_all = counting
     article = "\n\n".join(sentences) + "\n"
     start = time.perf_counter()
-    draft = translate_article(article, Direction("en", "tr"), engine, "text", chunk=settings.chunk_sentences)
+    draft = translate_article(article, Direction("en", "tr"), engine, "text", chunk=model.plan.chunk)
     elapsed = time.perf_counter() - start
     assert len(draft.segments) == len(sentences), "the pipeline must see the same sentences"
     return produced, elapsed
@@ -293,8 +293,7 @@ def cuda(args, hf: Path, ct2_dir: Path, sentences: list[str]) -> int:
                 top = max(top, speed)
                 print(f"  ct2 {compute:13} batches of {tokens_per_batch:6d} tokens {speed:10.0f} tokens/s", flush=True)
             del translator
-        # a card wants more sentences per engine call than the CPU's progress chunk of 64
-        settings = settings_for(beam, args.max_new_tokens, device="cuda", chunk_sentences=1024)
+        settings = settings_for(beam, args.max_new_tokens, device="cuda")
         model = Ct2Model(ct2_dir, settings)
         pipe = best([bench_pipeline(model, settings, sentences) for _ in range(args.repeat)])
         print(f"  dragoman pipeline ({model.plan.describe()}) {pipe:10.0f} tokens/s = {pipe / top:.2f}x the best "

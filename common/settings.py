@@ -30,8 +30,8 @@ class Settings(BaseSettings):
     # --- engine -------------------------------------------------------------------------------
     engine: Literal["ct2", "transformers"] = "ct2"
     device: Literal["auto", "cpu", "cuda"] = "auto"
-    compute_type: str = Field("auto", description="CTranslate2 compute type; auto = int8 on CPU, int8_float16 "
-                                                  "on CUDA where the card supports it, else float16.")
+    compute_type: str = Field("auto", description="CTranslate2 compute type; auto = int8 on CPU, float16 on "
+                                                  "CUDA where the card supports it, else float32.")
     ct2_quantization: str = Field("int8", description="Weight type stored by `models convert`.")
     threads: int = Field(0, ge=0, description="CPU threads per batch (CTranslate2 intra_threads; 0 = auto, "
                          "see translate/backends/tuning.py).")
@@ -46,16 +46,17 @@ class Settings(BaseSettings):
     repetition_penalty: float = Field(1.0, ge=1.0)
     no_repeat_ngram_size: int = Field(0, ge=0)
     batch_tokens: int = Field(0, ge=0, description="Most padded tokens in one batch (0 = auto: 2,048 on CPU, "
-                              "8,192 on CUDA).")
+                              "16,384 on CUDA).")
     batch_size: int = Field(0, ge=0, description="Most sentences in one batch (0 = auto: 16 at beam 1 and 8 "
-                            "above on CPU, 512 on CUDA).")
+                            "above on CPU, 1,024 on CUDA).")
     batch_wait_ms: float = Field(20.0, ge=0, description="A worker waits this long for other jobs of the same "
                                  "direction to join a batch (0 = no waiting; work arriving together is still "
                                  "batched).")
     part_tokens: int = Field(1024, ge=1, description="A draft hop with more source tokens than this is cut into "
                              "parts of whole sentences that several workers translate at once.")
-    chunk_sentences: int = Field(64, ge=1, description="Sentences per engine call in the pipeline: progress "
-                                 "is reported (and a job's results stored) after each chunk.")
+    chunk_sentences: int = Field(0, ge=0, description="Sentences per engine call in the pipeline: progress "
+                                 "is reported (and a job's results stored) after each chunk (0 = auto: on CPU "
+                                 "two batches per replica, at least 64; on CUDA two full batches).")
 
     # --- storage ------------------------------------------------------------------------------
     database_url: str = Field("sqlite:///dragoman.db", description="SQLAlchemy URL of the glossary "

@@ -62,6 +62,7 @@ def cli(ctx: click.Context, models_dir: Path | None) -> None:
 def translate(ctx, source, from_, to, engine, fmt, out, beam, glossary_spec, quiet) -> None:
     """Translate an article FILE (or - for standard input)."""
     from desk.cli_jobs import read_request
+    from translate.backends.tuning import chunk_sentences
     from translate.engines import Engines
     from translate.pipeline import ArticleError, translate_article
 
@@ -84,7 +85,7 @@ def translate(ctx, source, from_, to, engine, fmt, out, beam, glossary_spec, qui
             draft = translate_article(request.text, direction, engines.get(direction), fmt,
                                       progress=None if quiet else _progress_bar(direction),
                                       max_bytes=settings.max_article_bytes, glossary=glossary,
-                                      glossary_version=version, chunk=settings.chunk_sentences)
+                                      glossary_version=version, chunk=chunk_sentences(settings))
             _emit(draft, direction, name, fmt, out, multiple=len(directions) > 1, quiet=quiet)
     except MissingModelError as exc:
         fail(str(exc), EXIT_MODEL)

@@ -34,6 +34,7 @@ from newsroom.jobs import JobStore, SegmentRow
 from newsroom.parts import DONE as ALL_DONE
 from newsroom.parts import NEXT as HOP_DONE
 from newsroom.risk import auto_approve
+from translate.backends.tuning import chunk_sentences
 from translate.batcher import urgency
 from translate.engine import Engine, IdentityEngine, Translation, chain_score
 from translate.engines import Engines
@@ -154,10 +155,11 @@ def _translate(store: JobStore, engines: Engines, settings: Settings, draft: dic
     for row in todo:
         by_source.setdefault(row.source, []).append(row)
     unique = sorted(by_source, key=len)
-    for start in range(0, len(unique), settings.chunk_sentences):
+    size = chunk_sentences(settings) if todo else 1
+    for start in range(0, len(unique), size):
         if not lease.renew():
             return HopResult(CANCELLED if store.is_cancelled(draft_id) else SKIP, draft_id, hop)
-        chunk = unique[start:start + settings.chunk_sentences]
+        chunk = unique[start:start + size]
         inputs = run.inputs(chunk) if hop == 0 else [by_source[s][0].pivot or "" for s in chunk]
         with urgency(job["priority"]):  # a breaking-news job goes into its worker's next batch first
             outputs = engine.translate(inputs)

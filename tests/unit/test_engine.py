@@ -6,6 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from common.settings import Settings
+from translate.backends.base import Decoded, MarianEngine
 from translate.engine import CachedEngine, Engine, IdentityEngine, PivotEngine, Translation, make_batches
 
 pytestmark = pytest.mark.unit
@@ -79,3 +81,34 @@ def test_batches_cover_every_index_once(lengths, budget, most):
     for batch in batches:
         assert len(batch) <= most
         assert len(batch) == 1 or max(lengths[i] for i in batch) * len(batch) <= budget
+
+
+class _Replicated(MarianEngine):
+    """A model-shaped engine with ``replicas`` replicas that records the batches it is given."""
+
+    def __init__(self, replicas: int, batch_size: int = 16):
+        self.settings, self.target_token = Settings(batch_size=batch_size), None
+        self.replicas, self.batches = replicas, []
+
+    def _pieces(self, sentence: str) -> list[str]:
+        return sentence.split()
+
+    def _detokenize(self, pieces: list[str]) -> str:
+        return " ".join(pieces)
+
+    def _generate(self, batch, max_length, attention=False):
+        self.batches.append(len(batch))
+        return [Decoded(source[:-1], 0.0, False) for source in batch]
+
+
+@pytest.mark.parametrize(("sentences", "replicas", "sizes"), [
+    (96, 16, [6] * 16),      # 96 sentences on 16 replicas: one batch each, not 6 full ones and 10 idle
+    (20, 2, [10, 10]),       # not 16 + 4
+    (100, 2, [16] * 6 + [4]),  # enough for full batches: the batch size holds
+    (5, 1, [5]),
+])
+def test_a_call_with_few_sentences_is_spread_over_every_replica(sentences, replicas, sizes):
+    engine = _Replicated(replicas)
+    texts = [f"w{i} x" for i in range(sentences)]
+    assert [t.text for t in engine.translate(texts)] == texts
+    assert engine.batches == sizes

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from common.settings import Settings
-from translate.backends.tuning import DeviceError, cgroup_cpu_quota, plan
+from translate.backends.tuning import DeviceError, cgroup_cpu_quota, chunk_sentences, plan
 from translate.models import MissingModelError
 
 pytestmark = pytest.mark.unit
@@ -40,15 +40,23 @@ def test_settings_given_win_and_the_rest_fills_the_cores():
 def test_auto_device_takes_a_gpu_when_there_is_one():
     assert plan(Settings(), cores=2, cuda_devices=0, supported=CPU).device == "cpu"
     gpu = plan(Settings(), cores=2, cuda_devices=1, supported=AMPERE)
-    assert (gpu.device, gpu.compute_type, gpu.inter_threads, gpu.intra_threads) == ("cuda", "int8_float16", 1, 0)
-    assert (gpu.batch_tokens, gpu.batch_size) == (8192, 512)
+    assert (gpu.device, gpu.compute_type, gpu.inter_threads, gpu.intra_threads) == ("cuda", "float16", 1, 0)
+    assert (gpu.batch_tokens, gpu.batch_size, gpu.chunk) == (16384, 1024, 2048)
 
 
-def test_cuda_compute_type_falls_back_to_float16_where_int8_is_not_supported():
+def test_cuda_computes_in_float16_where_the_card_can_else_float32_and_a_type_given_wins():
     assert plan(Settings(device="cuda"), cuda_devices=1, supported=PASCAL).compute_type == "float16"
     assert plan(Settings(device="cuda"), cuda_devices=1, supported={"float32"}).compute_type == "float32"
-    assert plan(Settings(device="cuda", compute_type="float16"), cuda_devices=2, supported=AMPERE).compute_type == \
-        "float16"
+    assert plan(Settings(device="cuda", compute_type="int8_float16"), cuda_devices=2,
+                supported=AMPERE).compute_type == "int8_float16"
+
+
+def test_the_pipeline_hands_every_replica_two_batches_per_call():
+    assert plan(Settings(beam_size=1), cores=2, cuda_devices=0, supported=CPU).chunk == 64  # never below 64
+    assert plan(Settings(beam_size=1), cores=16, cuda_devices=0, supported=CPU).chunk == 2 * 16 * 16
+    assert plan(Settings(beam_size=4), cores=16, cuda_devices=0, supported=CPU).chunk == 2 * 16 * 8
+    assert plan(Settings(chunk_sentences=10), cores=16, cuda_devices=0, supported=CPU).chunk == 10
+    assert chunk_sentences(Settings(chunk_sentences=7)) == 7  # given: no plan needed
 
 
 def test_cuda_without_a_gpu_is_a_clear_error():

@@ -40,6 +40,7 @@ class MarianEngine(ABC):
     target_token: str | None
     batch_tokens: int = 2048   # a batch's most padded tokens and sentences; backends set their own
     batch_size: int = 32
+    replicas: int = 1          # batches the backend decodes at once (CTranslate2's inter_threads)
 
     # --- hooks ----------------------------------------------------------------------------------
     @abstractmethod
@@ -108,8 +109,10 @@ class MarianEngine(ABC):
         prefix = [self.target_token] if self.target_token else []
         sources = [[*prefix, *pieces, EOS] for pieces in sentences]
         out: list[tuple[str, float | None, bool, list | None] | None] = [None] * len(sources)
-        batches = make_batches([len(s) for s in sources], self.settings.batch_tokens or self.batch_tokens,
-                               self.settings.batch_size or self.batch_size)
+        size = self.settings.batch_size or self.batch_size
+        if self.replicas > 1:  # fewer sentences than the replicas could batch: spread them over all
+            size = min(size, max(1, -(-len(sources) // self.replicas)))
+        batches = make_batches([len(s) for s in sources], self.settings.batch_tokens or self.batch_tokens, size)
         work = []
         for batch in batches:
             longest = max(len(sources[i]) for i in batch)

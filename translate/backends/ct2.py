@@ -38,6 +38,10 @@ class Ct2Engine(MarianEngine):
     def batch_size(self) -> int:
         return self.model.plan.batch_size
 
+    @property
+    def replicas(self) -> int:
+        return self.model.plan.inter_threads
+
     def _pieces(self, sentence: str) -> list[str]:
         return self.model.source.encode(sentence, out_type=str)
 

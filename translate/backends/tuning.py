@@ -8,10 +8,17 @@ Every setting left at its default (``auto`` or 0) is filled in here from the mac
   Marian batches do not keep two threads busy, two batches at once do. Batches of 16 sentences at
   beam 1 and 8 at beam >= 2 (a beam multiplies the work of each sentence), at most 2,048 padded
   tokens. int8 weights and compute.
-- CUDA: one replica per process (the card runs its batch in parallel itself), float16 compute on
-  int8 weights (``int8_float16``) where the card supports it, else float16, else float32; batches
-  by tokens (8,192 padded tokens, up to 512 sentences) so that a batch fills the card whatever
-  the sentences' lengths.
+- CUDA: one replica per process (the card runs its batch in parallel itself), float16 compute
+  where the card supports it, else float32; batches by tokens (16,384 padded tokens, up to 1,024
+  sentences) so that a batch fills the card whatever the sentences' lengths. Measured on an H200
+  (``bench/gpu.sh``, OPUS-MT-shaped Marian): float16 gave 1.24x the tokens/s of int8_float16 at
+  beam 1 and 1.10x at beam 4 at every batch size (int8_float16 halves the weights' memory: set
+  ``DRAGOMAN_COMPUTE_TYPE=int8_float16`` where memory is short); batches of 16,384 tokens gave 95 %
+  of 32,768's tokens/s for half the memory, 8,192 only 65-80 %.
+- The pipeline hands the engine ``chunk`` sentences per call (``DRAGOMAN_CHUNK_SENTENCES``; auto:
+  on CPU two batches for every replica, at least 64, so that 16 replicas are not left with 4
+  batches; on CUDA two full batches). A call with fewer sentences than its replicas could batch is
+  spread over all of them (``translate.backends.base``).
 
 ``cores`` is what this process may use: the CPU affinity and, in a container, the cgroup's CPU
 quota (a Kubernetes ``limits.cpu``), not the host's core count.
@@ -28,9 +35,10 @@ from common.settings import Settings
 from translate.models import MissingModelError
 
 CPU_BATCH_TOKENS = 2048
-CUDA_BATCH_TOKENS = 8192
-CUDA_BATCH_SIZE = 512
-CUDA_COMPUTE_PREFERENCE = ("int8_float16", "float16", "float32")
+CUDA_BATCH_TOKENS = 16384
+CUDA_BATCH_SIZE = 1024
+CUDA_COMPUTE_PREFERENCE = ("float16", "float32")
+MIN_CHUNK = 64  # sentences per engine call at least: progress is reported after each
 
 
 class DeviceError(MissingModelError):
@@ -46,12 +54,13 @@ class Plan:
     intra_threads: int   # threads per batch (0 on CUDA: CTranslate2's default)
     batch_size: int      # most sentences in one batch
     batch_tokens: int    # most padded tokens (longest x sentences) in one batch
+    chunk: int = MIN_CHUNK  # sentences the pipeline hands the engine per call
 
     def describe(self) -> str:
         threads = f"{self.inter_threads}x{self.intra_threads} threads" if self.device == "cpu" else \
             f"{self.inter_threads} replica(s)"
         return (f"{self.device} {self.compute_type}, {threads}, batches of <= {self.batch_size} sentences / "
-                f"{self.batch_tokens} tokens")
+                f"{self.batch_tokens} tokens, {self.chunk} sentences per call")
 
 
 def available_cores() -> int:
@@ -91,7 +100,7 @@ def pick_device(setting: str, cuda_devices: int) -> str:
 
 
 def pick_compute_type(setting: str, device: str, supported: set[str]) -> str:
-    """``auto``: int8 on CPU; on CUDA the first of int8_float16, float16, float32 the card supports.
+    """``auto``: int8 on CPU; on CUDA float16 where the card supports it, else float32.
     An explicit type the device does not support is an error naming the ones it does."""
     if setting == "auto":
         if device == "cpu":
@@ -120,10 +129,17 @@ def plan(settings: Settings, cores: int | None = None, cuda_devices: int | None 
         supported = set(ctranslate2.get_supported_compute_types(device))
     compute = pick_compute_type(settings.compute_type, device, supported)
     if device == "cuda":
-        return Plan(device, compute, settings.inter_threads or 1, 0, settings.batch_size or CUDA_BATCH_SIZE,
-                    settings.batch_tokens or CUDA_BATCH_TOKENS)
+        size = settings.batch_size or CUDA_BATCH_SIZE
+        return Plan(device, compute, settings.inter_threads or 1, 0, size, settings.batch_tokens or CUDA_BATCH_TOKENS,
+                    settings.chunk_sentences or 2 * size)
     cores = cores or available_cores()
     inter = settings.inter_threads or (max(1, cores // settings.threads) if settings.threads else cores)
     intra = settings.threads or max(1, cores // inter)
     size = settings.batch_size or (16 if settings.beam_size == 1 else 8)
-    return Plan(device, compute, inter, intra, size, settings.batch_tokens or CPU_BATCH_TOKENS)
+    return Plan(device, compute, inter, intra, size, settings.batch_tokens or CPU_BATCH_TOKENS,
+                settings.chunk_sentences or max(MIN_CHUNK, 2 * inter * size))
+
+
+def chunk_sentences(settings: Settings) -> int:
+    """Sentences the pipeline hands the engine per call: DRAGOMAN_CHUNK_SENTENCES, else the plan's."""
+    return settings.chunk_sentences or plan(settings).chunk
