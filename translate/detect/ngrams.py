@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 ORDERS = (1, 2, 3, 4)
-MIN_COUNT = 2       # an n-gram seen once in a language's prose is not kept in the profile
+MIN_COUNT = 3       # an n-gram seen once or twice in a language's prose is not kept in the profile
 ALPHA = 0.5         # add-alpha smoothing; an n-gram a profile lacks gets alpha
 PROFILES = Path(__file__).with_name("profiles.json")
 
