@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     no_repeat_ngram_size: int = Field(0, ge=0)
     batch_tokens: int = Field(0, ge=0, description="Most padded tokens in one batch (0 = auto: 2,048 on CPU, "
                               "16,384 on CUDA).")
-    batch_size: int = Field(0, ge=0, description="Most sentences in one batch (0 = auto: 16 at beam 1 and 8 "
+    batch_size: int = Field(0, ge=0, description="Most sentences in one batch (0 = auto: 48 at beam 1 and 16 "
                             "above on CPU, 1,024 on CUDA).")
     batch_wait_ms: float = Field(20.0, ge=0, description="A worker waits this long for other jobs of the same "
                                  "direction to join a batch (0 = no waiting; work arriving together is still "

@@ -22,9 +22,9 @@ PASCAL = {"float32", "float16"}
 def test_cpu_runs_one_replica_per_core_with_batches_by_beam():
     beam1 = plan(Settings(beam_size=1), cores=2, cuda_devices=0, supported=CPU)
     assert (beam1.device, beam1.compute_type, beam1.inter_threads, beam1.intra_threads) == ("cpu", "int8", 2, 1)
-    assert (beam1.batch_size, beam1.batch_tokens) == (16, 2048)
+    assert (beam1.batch_size, beam1.batch_tokens) == (48, 2048)
     beam4 = plan(Settings(beam_size=4), cores=8, cuda_devices=0, supported=CPU)
-    assert (beam4.inter_threads, beam4.intra_threads, beam4.batch_size) == (8, 1, 8)
+    assert (beam4.inter_threads, beam4.intra_threads, beam4.batch_size) == (8, 1, 16)
 
 
 def test_settings_given_win_and_the_rest_fills_the_cores():
@@ -52,9 +52,10 @@ def test_cuda_computes_in_float16_where_the_card_can_else_float32_and_a_type_giv
 
 
 def test_the_pipeline_hands_every_replica_two_batches_per_call():
-    assert plan(Settings(beam_size=1), cores=2, cuda_devices=0, supported=CPU).chunk == 64  # never below 64
-    assert plan(Settings(beam_size=1), cores=16, cuda_devices=0, supported=CPU).chunk == 2 * 16 * 16
-    assert plan(Settings(beam_size=4), cores=16, cuda_devices=0, supported=CPU).chunk == 2 * 16 * 8
+    assert plan(Settings(beam_size=1), cores=2, cuda_devices=0, supported=CPU).chunk == 2 * 2 * 48
+    assert plan(Settings(beam_size=4), cores=1, cuda_devices=0, supported=CPU).chunk == 64  # never below 64
+    assert plan(Settings(beam_size=1), cores=16, cuda_devices=0, supported=CPU).chunk == 2 * 16 * 48
+    assert plan(Settings(beam_size=4), cores=16, cuda_devices=0, supported=CPU).chunk == 2 * 16 * 16
     assert plan(Settings(chunk_sentences=10), cores=16, cuda_devices=0, supported=CPU).chunk == 10
     assert chunk_sentences(Settings(chunk_sentences=7)) == 7  # given: no plan needed
 

@@ -3,11 +3,13 @@
 Every setting left at its default (``auto`` or 0) is filled in here from the machine, from what
 ``bench/engines.py --sweep`` measured (see the README's Performance section):
 
-- CPU: one model replica per core (``inter_threads`` = cores, ``intra_threads`` = 1). On 2 cores
-  this gave 2.0x the tokens/s of one replica with 2 threads at beam 1 and 1.7x at beam 4: small
-  Marian batches do not keep two threads busy, two batches at once do. Batches of 16 sentences at
-  beam 1 and 8 at beam >= 2 (a beam multiplies the work of each sentence), at most 2,048 padded
-  tokens. int8 weights and compute.
+- CPU: one model replica per core (``inter_threads`` = cores, ``intra_threads`` = 1): small Marian
+  batches do not keep two threads busy, two batches at once do (2 cores, quiet, 2026-11-30: 2 x 1
+  beat 1 x 2 by 1.3-1.4x at both beams). Batches of at most 48 sentences at beam 1 and 16 at beam
+  >= 2 (a beam multiplies the work of each sentence), at most 2,048 padded tokens, spread evenly
+  over the replicas: the sweep's best at beam 1 was one balanced batch per replica (96 sentences
+  as 2 x 48: 881 tokens/s, against 661 as 6 x 16 and 670 as 64 + 32), at beam 4 batches of 16
+  (259 tokens/s, against 220 for 8 and 201 for 32). int8 weights and compute.
 - CUDA: one replica per process (the card runs its batch in parallel itself), float16 compute
   where the card supports it, else float32; batches by tokens (16,384 padded tokens, up to 1,024
   sentences) so that a batch fills the card whatever the sentences' lengths. Measured on an H200
@@ -135,7 +137,7 @@ def plan(settings: Settings, cores: int | None = None, cuda_devices: int | None 
     cores = cores or available_cores()
     inter = settings.inter_threads or (max(1, cores // settings.threads) if settings.threads else cores)
     intra = settings.threads or max(1, cores // inter)
-    size = settings.batch_size or (16 if settings.beam_size == 1 else 8)
+    size = settings.batch_size or (48 if settings.beam_size == 1 else 16)
     return Plan(device, compute, inter, intra, size, settings.batch_tokens or CPU_BATCH_TOKENS,
                 settings.chunk_sentences or max(MIN_CHUNK, 2 * inter * size))
 
