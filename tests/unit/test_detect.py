@@ -281,6 +281,17 @@ def test_letters_in_capitalised_words_count_at_their_weight():
     assert lower[sq] - bare[sq] == pytest.approx(LETTERS["ë"][1])
 
 
+def test_an_albanian_case_ending_on_a_capitalised_word_counts_in_full():
+    """Qeverisë, Kosovës, Prishtinën: the ending is Albanian grammar, not a name's own letter, so its ë
+    counts as in a lower-case word; a name in its base form (Gjakovë) still counts at its weight."""
+    sq = LATIN_LANGUAGES.index("sq")
+    written, bare = (total(items(words(f"Qeveri{ending} roads"))) for ending in ("së", "se"))
+    assert written[sq] - bare[sq] == pytest.approx(LETTERS["ë"][1])  # in full, as in "rrugë"
+    assert detect("Protestë para Qeverisë").language == "sq"
+    assert detect("Lawmakers met in the old building of the Prishtinës municipality").language == "en"
+    assert detect("Dışişleri Bakanı Prishtinës belediyesini ziyaret etti").language == "tr"
+
+
 # --- Croatian or Bosnian ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("text", [
     "Vlada je u srijedu objavila da će cijene struje ostati iste do kraja godine.",

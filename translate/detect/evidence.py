@@ -9,11 +9,13 @@
 - the letters a language alone uses (ı ş ğ Turkish, ë Albanian, ć đ Serbian) or shares (ç; č š ž;
   ö ü): in full in words that do not start with a capital, and ``CAPITALISED`` of it in words that do:
   names such as "Ulutaş" or "Ilić" carry their own language's letters into English (or any) news and
-  say little about the text.
+  say little about the text. An Albanian case ending on a capitalised word (*Qeverisë, Kosovës,
+  Prishtinën*) is grammar, not the name's own letter: its ë counts in full.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 from typing import NamedTuple
@@ -69,11 +71,16 @@ class Item(NamedTuple):
         return self.weight == 1.0
 
 
+_CASE_ENDING = re.compile(r"[^\W\d_]{3}(?:së|ës|ën|ët|ëve)$")  # Qeverisë, Prishtinës, Kosovën: Albanian cases
+
+
 def _letters(written: str, weight: float, result: dict[str, float]) -> None:
     for c in written.lower():
         langs, nats = LETTERS.get(c, ((), 0.0))
         for lang in langs:
             result[lang] += weight * nats
+    if weight < 1.0 and _CASE_ENDING.search(written.lower()):  # a capitalised word with an Albanian case ending:
+        result[SQ] += (1.0 - weight) * LETTERS["ë"][1]  # the ending is the language's, not the name's
 
 
 @lru_cache(maxsize=16_384)  # words repeat: each is weighed once
