@@ -19,6 +19,26 @@ ROOT = Path(__file__).resolve().parents[1]
 COPY_MODEL = ROOT / "tests" / "fixtures" / "models" / "copy"
 
 
+SERVICES = ("tests/integration/", "tests/browser/")  # tiers that share PostgreSQL, Redis and the cores
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """With pytest-xdist (``-n``, ``--dist loadgroup`` in pyproject.toml): the integration and browser
+    tests run one after another in one process (they share PostgreSQL, Redis, whose server some of them
+    kill, and the cores with the worker processes they start), while the unit tests go to whichever
+    process is free. (xdist's own ``xdist_group`` marks do not group under pytest 9.2, whose node ids
+    no longer take the group suffix xdist 3.8 writes, so the grouping is done here.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ServicesTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "services" if nodeid.startswith(SERVICES) else nodeid
+
+    return ServicesTogether(config, log)
+
+
 def _need_torch() -> None:
     pytest.importorskip("torch", reason="fixture models need the torch extra")
     pytest.importorskip("transformers", reason="fixture models need the torch extra")

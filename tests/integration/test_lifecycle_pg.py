@@ -23,7 +23,7 @@ from tests.lifecycle_machine import LifecycleMachine, finish_all, make_job, unse
 pytestmark = pytest.mark.integration
 
 PG_URL = os.environ.get("DRAGOMAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-JOBS = 200
+JOBS = 100
 
 
 @pytest.fixture()
@@ -94,6 +94,6 @@ def test_reviewers_approving_one_jobs_drafts_at_once(store):
 def test_random_sequences_keep_the_invariants(store):
     machine = type("PostgresLifecycle", (LifecycleMachine,), {"url": PG_URL})
     runner = machine.TestCase
-    runner.settings = settings(max_examples=30, stateful_step_count=30, deadline=None,
+    runner.settings = settings(max_examples=20, stateful_step_count=30, deadline=None,
                                suppress_health_check=list(HealthCheck))
     runner().runTest()
