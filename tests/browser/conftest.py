@@ -18,6 +18,14 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 ADMIN_KEY = "browser-admin-key"
 
 
+@pytest.fixture(autouse=True)
+def _chromium() -> None:
+    """A missing Chromium fails the browser tests (a skip would let them pass unchecked)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"the browser tests need Debian's Chromium at {CHROMIUM}: apt-get install chromium "
+                    "(bash .ci/run installs it)")
+
+
 @dataclass
 class LiveDesk:
     url: str

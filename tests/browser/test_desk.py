@@ -8,13 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ADMIN_KEY, CHROMIUM
+from tests.browser.conftest import ADMIN_KEY
 from tests.conftest import ROOT
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"the browser tests need Debian's Chromium at {CHROMIUM}"),
-]
+pytestmark = pytest.mark.browser
 
 ARTICLE = ROOT / "examples" / "article-terms-en.md"
 ARTIFACTS = Path(__file__).parent / "artifacts"
