@@ -155,7 +155,7 @@ def _translate(store: JobStore, engines: Engines, settings: Settings, draft: dic
     for row in todo:
         by_source.setdefault(row.source, []).append(row)
     unique = sorted(by_source, key=len)
-    size = chunk_sentences(settings) if todo else 1
+    size = chunk_sentences(settings)
     for start in range(0, len(unique), size):
         if not lease.renew():
             return HopResult(CANCELLED if store.is_cancelled(draft_id) else SKIP, draft_id, hop)

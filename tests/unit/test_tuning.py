@@ -57,7 +57,16 @@ def test_the_pipeline_hands_every_replica_two_batches_per_call():
     assert plan(Settings(beam_size=1), cores=16, cuda_devices=0, supported=CPU).chunk == 2 * 16 * 48
     assert plan(Settings(beam_size=4), cores=16, cuda_devices=0, supported=CPU).chunk == 2 * 16 * 16
     assert plan(Settings(chunk_sentences=10), cores=16, cuda_devices=0, supported=CPU).chunk == 10
-    assert chunk_sentences(Settings(chunk_sentences=7)) == 7  # given: no plan needed
+    assert chunk_sentences(Settings(chunk_sentences=7)) == 7
+
+
+def test_a_device_that_cannot_be_used_still_gives_a_chunk(monkeypatch):
+    """A script-only direction needs no model: DRAGOMAN_DEVICE=cuda without a GPU must not fail it."""
+    import ctranslate2
+
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 0)
+    assert chunk_sentences(Settings(device="cuda")) == 64
+    assert chunk_sentences(Settings(device="cuda", chunk_sentences=9)) == 9
 
 
 def test_cuda_without_a_gpu_is_a_clear_error():

@@ -143,5 +143,10 @@ def plan(settings: Settings, cores: int | None = None, cuda_devices: int | None 
 
 
 def chunk_sentences(settings: Settings) -> int:
-    """Sentences the pipeline hands the engine per call: DRAGOMAN_CHUNK_SENTENCES, else the plan's."""
-    return settings.chunk_sentences or plan(settings).chunk
+    """Sentences the pipeline hands the engine per call (the plan's ``chunk``). Where the configured
+    device cannot be used, ``MIN_CHUNK``: a script-only direction needs no model, and a model's own
+    loading reports the device error."""
+    try:
+        return plan(settings).chunk
+    except DeviceError:
+        return settings.chunk_sentences or MIN_CHUNK
