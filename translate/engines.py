@@ -85,7 +85,7 @@ class Engines:
         from translate.batcher import Coalescer
 
         if backend == "ct2":  # two batch streams queued: the replicas never wait for the next one
-            slots, budget = 2, engine.batch_tokens * engine.model.plan.inter_threads
+            slots, budget = 2, engine.batch_tokens * engine.replicas
         else:
             slots, budget = 1, self.settings.batch_tokens or engine.batch_tokens
         return Coalescer(engine, engine.count_tokens, self.settings.batch_wait_ms / 1000, budget, slots)

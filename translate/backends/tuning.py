@@ -56,7 +56,7 @@ class Plan:
     intra_threads: int   # threads per batch (0 on CUDA: CTranslate2's default)
     batch_size: int      # most sentences in one batch
     batch_tokens: int    # most padded tokens (longest x sentences) in one batch
-    chunk: int = MIN_CHUNK  # sentences the pipeline hands the engine per call
+    chunk: int           # sentences the pipeline hands the engine per call
 
     def describe(self) -> str:
         threads = f"{self.inter_threads}x{self.intra_threads} threads" if self.device == "cpu" else \
