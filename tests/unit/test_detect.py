@@ -128,7 +128,7 @@ def test_held_out_sentences_get_no_wrong_label():
     rows = [row for path in HELDOUT for row in read(path)]
     counts = sum(tally(rows).values(), Counter())
     assert (counts["wrong"], counts.total()) == (0, 501)
-    assert counts["undecided"] <= 37
+    assert counts["undecided"] <= 21
 
 
 def test_short_dev_headlines_get_no_wrong_label():
@@ -138,7 +138,7 @@ def test_short_dev_headlines_get_no_wrong_label():
     assert all(labels[lang] == 20 for lang in ("en", "tr", "sq", "sr-Latn")) and labels["sr-Cyrl"] == labels["?"] == 6
     counts = sum(tally(rows).values(), Counter())
     assert counts["wrong"] == 0
-    assert counts["undecided"] <= 22
+    assert counts["undecided"] <= 10
 
 
 def test_test_sentences_are_not_in_the_profile_text():
@@ -203,6 +203,7 @@ def test_text_without_diacritics_is_told_like_text_with_them(typed, bare):
     ("Ski lifts reopen", "en"),
     ("Rekor kırıldı", "tr"),                # a thin text one word decides, by letters only Turkish uses
     ("Kayak sezonu açıldı", "tr"),
+    ("Tren vonohet sot", "sq"),             # "sot" reads English, but "vonohet" leads by more than MARGIN
 ])
 def test_two_and_three_word_headlines_are_told(text, lang):
     assert detect(text).language == lang
@@ -220,7 +221,7 @@ def test_headlines_whose_words_disagree_are_never_labelled_wrong(text, lang):
 
 
 @pytest.mark.parametrize("text", [
-    "Tren vonohet sot",       # a short lead, but its lower-case words point to different languages
+    "drita ikën sot",         # a short lead (7.7), but "sot" points to English: its words disagree
     "predstava Belgrad'da",  # thin, and its wide lead rests on one word: the suffix says Turkish
 ])
 def test_a_short_text_one_word_decides_is_not_told(text):

@@ -4,7 +4,7 @@
     python -m translate.detect.build --check  exit 1 if profiles.json is not what the text gives
 
 Each language's words (read as the detector reads them: no acronyms, no all-capital names) are
-folded and counted into 1- to 4-grams; n-grams seen fewer than MIN_COUNT times are dropped. The
+folded and counted into 3- and 4-grams (``ngrams.ORDERS``); n-grams seen fewer than MIN_COUNT times are dropped. The
 output is deterministic (sorted keys), so the same text always gives the same file.
 """
 

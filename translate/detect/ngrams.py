@@ -1,9 +1,11 @@
-"""Character n-gram profiles: how often each language's folded words contain each 1- to 4-gram.
+"""Character n-gram profiles: how often each language's folded words contain each 3- and 4-gram.
 
 A profile is counted from plain prose (``text/*.txt``, written for this; ``python -m
 translate.detect.build`` writes ``profiles.json``) and read here as smoothed log-probabilities.
 A word is scored by the log-probability of its n-grams (with a space on either side, so that
-beginnings and endings count), averaged over the four orders.
+beginnings and endings count), averaged over the two orders. Single letters and pairs are left out:
+measured on held-out text (README, Language detection) they mostly diluted the evidence of the longer
+n-grams, and the file is smaller without them.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 
-ORDERS = (1, 2, 3, 4)
+ORDERS = (3, 4)     # a word of one letter still has a 3-gram (" a "), so every word is scored
 MIN_COUNT = 3       # an n-gram seen once or twice in a language's prose is not kept in the profile
 ALPHA = 0.5         # add-alpha smoothing; an n-gram a profile lacks gets alpha
 PROFILES = Path(__file__).with_name("profiles.json")
