@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from glossary import morphology
 from glossary.match import Match, Matcher, bare_spellings, upper
@@ -64,6 +65,9 @@ class TermReport:
         return not self.missing and not self.forbidden
 
 
+SOURCE_CACHE = 4096  # sentences whose source matches an Enforcer keeps (a long article has ~500)
+
+
 class Enforcer:
     def __init__(self, concepts: list[Concept], source_lang: str, target_lang: str, scheme: str = INLINE):
         if scheme not in (INLINE, PLACEHOLDER):
@@ -75,6 +79,12 @@ class Enforcer:
         self.target_scripts = ("sr-Latn", "sr-Cyrl") if target_lang.startswith("sr") else (target_lang,)
         self._house_matchers = [self.target_matcher if lang == target_lang else Matcher(concepts, lang)
                                 for lang in self.target_scripts]
+        # protect, check and the pipeline's name check each read a sentence's source terms: found once
+        self.source_matches = lru_cache(maxsize=SOURCE_CACHE)(self._find_source)
+
+    def _find_source(self, sentence: str) -> tuple[Match, ...]:
+        """The glossary terms ``sentence`` names (``source_matches`` caches them; Match is frozen)."""
+        return tuple(self.source_matcher.find(sentence))
 
     # --- choosing the target form ---------------------------------------------------------------
     def target_form(self, match: Match) -> tuple[Term, str, bool] | None:
@@ -113,7 +123,7 @@ class Enforcer:
         slots: list[Slot] = []
         parts: list[str] = []
         last = 0
-        for match in self.source_matcher.find(sentence):
+        for match in self.source_matches(sentence):
             chosen = self.target_form(match)
             if chosen is None:
                 continue
@@ -229,7 +239,7 @@ class Enforcer:
         named = {(m.concept.id, (upper(m.form, self.target_lang) if m.upper else m.form)
                   + (f"'{m.suffix}" if m.suffix and self.target_lang == "tr" else "")) for m in good}
         in_house = {m.concept.id for m in good if self._is_house(m)}
-        for match in self.source_matcher.find(source):
+        for match in self.source_matches(source):
             if match.misspelt:
                 report.misspelt.append(f"{match.text}→{match.respell}")
             chosen = self.target_form(match)

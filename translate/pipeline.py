@@ -138,7 +138,7 @@ class Run:
         """Words of ``source`` inside glossary terms: the glossary checks them, not the name check."""
         if not self.terms:
             return set()
-        return {w for m in self.terms.enforcer.source_matcher.find(source) for w in m.text.replace("'", " ").split()}
+        return {w for m in self.terms.enforcer.source_matches(source) for w in m.text.replace("'", " ").split()}
 
     def finish(self, segments: list[Segment], outputs: dict[str, Translation],
                retranslate: Callable[[list[str]], list[Translation]] | None = None) -> None:

@@ -80,6 +80,22 @@ def test_duplicate_sentences_are_translated_once_in_length_order():
     assert [s.target for s in draft.segments] == ["<Police said.>", "<KFOR said more today.>", "<Police said.>"]
 
 
+def test_the_glossary_reads_each_source_sentence_once(monkeypatch):
+    """Protecting terms, checking them and the name check each want a sentence's source terms: the
+    source matcher runs once per distinct sentence, not three times."""
+    from glossary.match import Matcher
+    from glossary.seed import load_seed
+
+    searched: list[str] = []
+    find = Matcher.find
+    monkeypatch.setattr(Matcher, "find", lambda self, text: (self.lang == "en" and searched.append(text),
+                                                             find(self, text))[1])
+    draft = translate_article(ARTICLE, Direction("en", "sq"), IdentityEngine(), "markdown", glossary=load_seed())
+    sources = {s.source for s in draft.segments}
+    assert any(s.terms for s in draft.segments)  # the article names glossary terms (KFOR, Pristina)
+    assert all(searched.count(source) == 1 for source in sources), {s: searched.count(s) for s in sources}
+
+
 def test_serbian_output_is_in_the_requested_script():
     engine = IdentityEngine()
     text = "Vojnici KFOR-a su u Prištini.\n"
