@@ -7,11 +7,14 @@ or a random secret made once per app, holding the key id, role, name and a CSRF 
 POST/PUT must echo that token (form field ``csrf`` or header ``X-CSRF-Token``). Pages are sent
 with a Content-Security-Policy that forbids inline scripts: all behaviour lives in
 ``/static/desk.js`` and reads ``data-*`` attributes.
+
+This module holds the session, signing in and the job pages; the draft pages are ``web_drafts``, the
+draft page script's calls ``web_segments``, the glossary pages ``web_glossary``, review by risk and
+the stats ``web_stats``: each a router built on the shared ``Web``.
 """
 
 from __future__ import annotations
 
-import re
 import secrets
 import threading
 from collections.abc import Callable
@@ -19,7 +22,6 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
-from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader
@@ -29,19 +31,15 @@ from starlette.requests import ClientDisconnect
 
 from common.languages import LANGUAGES, NAMES, LanguageError, normalize
 from desk import web_views as views
-from desk.api_desk import RENDERED, ApiError, Desk, Principal
+from desk.api_desk import ApiError, Desk, Principal
 from desk.api_review import Reviewing
 from desk.inputs import MAX_DB_INT, form_body, is_id, json_body, shown
-from desk.keys import REVIEWER, SUBMITTER, allows
+from desk.keys import SUBMITTER, allows
 from glossary.store import shared_store
-from newsroom import effort
-from newsroom.lifecycle import DRAFT_READY, FAILED, STATES, UNFINISHED
+from newsroom.lifecycle import STATES, UNFINISHED
 from newsroom.requests import DEFAULT_PRIORITY, GLOSSARIES, PRIORITIES, RequestError
-from newsroom.review import REVIEWABLE, ConflictError, ReviewError, TransitionError
 from newsroom.risk import assessed_draft
-from newsroom.tm import canonical_lang
-from newsroom.tmx import export_tm
-from translate import formats, inline
+from translate import formats
 from translate.terms import cached_glossary
 
 HERE = Path(__file__).parent
@@ -56,7 +54,6 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
-TM_THRESHOLD = 0.75
 ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True)
 ENV.globals.update(names=NAMES, languages=LANGUAGES, when=views.when)
 
@@ -347,162 +344,12 @@ def router(desk: Desk, reviewing: Reviewing | None = None) -> APIRouter:
                                          "done": d["done"], "total": d["total"], "error": d["error"]}
                                         for d in job["drafts"]]})
 
-    # --- drafts -------------------------------------------------------------------------------------
-    @api.get("/ui/drafts/{draft_id}")
-    def draft_page(request: Request, draft_id: str, notice: str = "", error: str = "") -> Response:
-        session = web.session(request)
-        draft, job = web.draft(draft_id)
-        can_review = allows(session.role, REVIEWER)
-        terms = web.terms(job, draft["target_lang"])
-        ready = draft["state"] in RENDERED
-        rows = _rows(web, draft, job, terms, suggest=ready and draft["state"] in REVIEWABLE)
-        return web.page("draft.html", session, draft=draft, job=job, rows=rows, terms=terms is not None,
-                        can_review=can_review, editable=can_review and draft["state"] in REVIEWABLE, ready=ready,
-                        unfinished=draft["state"] in UNFINISHED, history=web.review.history(draft_id),
-                        flagged=sum(1 for s in draft["segments"] if views.needs_attention(s["flags"], s["dismissed"])),
-                        notice=notice, error=error, exports=list(views.EXPORTS),
-                        can_start=can_review and draft["state"] == DRAFT_READY,
-                        can_retry=can_review and draft["state"] == FAILED, models=views.model_lines(draft["models"]),
-                        review_order=" ".join(map(str, draft["review_order"])), risk=draft["risk_summary"])
+    # --- drafts and their review (desk.web_drafts), the draft page's script (desk.web_segments) ------
+    from desk.web_drafts import router as drafts_router
+    from desk.web_segments import router as segments_router
 
-    async def page_action(request: Request, draft_id: str, action: str, done: Callable[[dict], str]) -> Response:
-        """A draft action from a page's form (CSRF checked, reviewer role): back to the draft page
-        with a notice, or with the reason it was refused."""
-        session = web.session(request)
-        web.check_csrf(request, session, await _form(request))
-        web.need(session, REVIEWER)
-        web.draft(draft_id)
-        try:
-            result = await run_in_threadpool(web.reviewing.act, draft_id, action, session.name)
-        except ApiError as exc:
-            return _redirect(f"/ui/drafts/{draft_id}", error=exc.message)
-        return _redirect(f"/ui/drafts/{draft_id}", notice=done(result))
-
-    @api.post("/ui/drafts/{draft_id}/status")
-    async def draft_status(request: Request, draft_id: str) -> Response:
-        status = str((await _form(request)).get("status") or "")
-        action = {"approved": "approve", "rejected": "reject"}.get(status, status)
-        return await page_action(request, draft_id, action, lambda r: f"The draft is {r['state']}.")
-
-    @api.post("/ui/drafts/{draft_id}/review")
-    async def draft_review(request: Request, draft_id: str) -> Response:
-        form = await _form(request)
-        action = str(form.get("action") or "")
-        notices = {"start": "Review started.", "retry": "The draft is queued again."}
-        return await page_action(request, draft_id, action,
-                                 lambda r: notices.get(action, f"The draft is {r['state']}."))
-
-    @api.post("/ui/drafts/{draft_id}/import")
-    async def import_xliff(request: Request, draft_id: str) -> Response:
-        session = web.session(request)
-        form = await _form(request)
-        web.check_csrf(request, session, form)
-        web.need(session, REVIEWER)
-        web.draft(draft_id)
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            return _redirect(f"/ui/drafts/{draft_id}", error="choose an XLIFF file to import")
-        data = await upload.read()
-        try:
-            result = await run_in_threadpool(web.reviewing.import_xliff, draft_id, data, session.name)
-        except ApiError as exc:
-            return _redirect(f"/ui/drafts/{draft_id}", error=exc.message)
-        applied, problems = result["applied"], result["problems"]
-        notice = f"Imported {applied} changed segment{'s' if applied != 1 else ''} from {upload.filename}."
-        return _redirect(f"/ui/drafts/{draft_id}", notice=notice,
-                         error=("XLIFF import: " + "; ".join(problems)) if problems else "")
-
-    @api.get("/ui/drafts/{draft_id}/export")
-    def export(request: Request, draft_id: str, format: str = "md") -> Response:
-        web.session(request)
-        web.draft(draft_id)
-        try:
-            body, media, name = web.reviewing.export(draft_id, format)
-        except ApiError as exc:
-            raise UIError(exc.status, exc.message) from exc
-        return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-    @api.get("/ui/tm/export")
-    def tm_export(request: Request, source: str = "", target: str = "") -> Response:
-        web.session(request)
-        src, trg = canonical_lang(source) if source else "", canonical_lang(target) if target else ""
-        body = export_tm(web.memory.units(src or None, trg or None))
-        name = "-".join(["tm", *(re.sub(r"[^A-Za-z0-9-]", "", x)[:20] for x in (src, trg) if x)]) + ".tmx"
-        return Response(body, media_type="application/x-tmx+xml",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-    # --- the draft page's script -------------------------------------------------------------------------
-    async def reviewer_call(request: Request) -> tuple[views.Session, dict]:
-        """The session and JSON body of a review action (CSRF checked, reviewer role required)."""
-        session = web.session(request)
-        web.check_csrf(request, session)
-        web.need(session, REVIEWER)
-        return session, await _json(request)
-
-    async def review_segment(draft_id: str, idx: int, action, *args) -> dict:
-        """Run a review action on a segment in the thread pool; its errors become 400, 404 and 409."""
-        try:
-            return await run_in_threadpool(action, draft_id, idx, *args)
-        except ConflictError:
-            raise
-        except TransitionError as exc:
-            raise UIError(409, str(exc)) from exc
-        except ReviewError as exc:
-            raise UIError(400, str(exc)) from exc
-        except KeyError as exc:
-            raise UIError(404, f"no segment {idx} in draft {draft_id}") from exc
-
-    async def record_time(draft_id: str, idx: int, body: dict) -> None:
-        """Add the seconds the desk's script says the segment was open (focus to save, idle left out)."""
-        seconds = body.get("seconds")
-        if isinstance(seconds, int | float) and not isinstance(seconds, bool) and 0 < seconds < 1e9:
-            await run_in_threadpool(effort.record_time, web.store, draft_id, idx, float(seconds))
-
-    @api.put("/ui/api/drafts/{draft_id}/segments/{idx}")
-    async def edit_segment(request: Request, draft_id: str, idx: int = PathParam(ge=0, le=MAX_DB_INT)) -> Response:
-        session, body = await reviewer_call(request)
-        target, version = body.get("target"), body.get("version")
-        if not isinstance(target, str) or not isinstance(version, int) or isinstance(version, bool):
-            raise UIError(400, 'send {"target": "<text>", "version": <number>}')
-        draft, job = web.draft(draft_id)
-        terms = web.terms(job, draft["target_lang"])
-        try:
-            await review_segment(draft_id, idx, web.review.edit, inline.from_readable(target), version,
-                                   session.name)
-        except ConflictError as exc:
-            return JSONResponse({"error": "changed by someone else: " + str(exc), "status": 409,
-                                 "current": views.segment_json(exc.current, terms)}, 409)
-        await record_time(draft_id, idx, body)
-        return JSONResponse(_state_json(web, draft_id, idx, terms))
-
-    @api.post("/ui/api/drafts/{draft_id}/segments/{idx}/status")
-    async def segment_status(request: Request, draft_id: str, idx: int = PathParam(ge=0, le=MAX_DB_INT)) -> Response:
-        session, body = await reviewer_call(request)
-        draft, job = web.draft(draft_id)
-        terms = web.terms(job, draft["target_lang"])
-        await review_segment(draft_id, idx, web.review.set_segment, str(body.get("status") or ""), session.name)
-        await record_time(draft_id, idx, body)
-        return JSONResponse(_state_json(web, draft_id, idx, terms))
-
-    @api.post("/ui/api/drafts/{draft_id}/comments")
-    async def comment(request: Request, draft_id: str) -> Response:
-        session, body = await reviewer_call(request)
-        idx, text = body.get("idx"), body.get("text")
-        if idx is not None and (not isinstance(idx, int) or isinstance(idx, bool)):
-            raise UIError(400, "idx must be a segment number")
-        if not isinstance(text, str):
-            raise UIError(400, 'send {"text": "<comment>", "idx": <segment, optional>}')
-        draft, _job = web.draft(draft_id)
-        if idx is not None and idx not in {s["idx"] for s in draft["segments"]}:
-            raise UIError(404, f"no segment {idx} in draft {draft_id}")
-        try:
-            await run_in_threadpool(web.review.comment, draft_id, idx, text, session.name)
-        except ReviewError as exc:
-            raise UIError(400, str(exc)) from exc
-        entry = web.review.history(draft_id)[-1]
-        return JSONResponse({"ok": True, "entry": {"at": views.when(entry["at"]), "who": entry["who"],
-                                                   "action": entry["action"], "idx": entry["idx"],
-                                                   "new": entry["new"]}}, 201)
+    api.include_router(drafts_router(web))
+    api.include_router(segments_router(web))
 
     # --- the glossary pages (desk.web_glossary) ---------------------------------------------------------
     from desk.web_glossary import router as glossary_router
@@ -514,50 +361,3 @@ def router(desk: Desk, reviewing: Reviewing | None = None) -> APIRouter:
 
     api.include_router(stats_router(web))
     return api
-
-
-def _state_json(web: Web, draft_id: str, idx: int, terms: views.Terms | None) -> dict:
-    """The segment as it now stands (with its risk), and the draft's and job's states."""
-    draft, job = web.draft(draft_id)
-    segment = views.segment_json(draft["segments"][idx], terms)
-    return {**segment, "draft_state": draft["state"], "job_state": job["state"]}
-
-
-def _rows(web: Web, draft: dict, job: dict, terms: views.Terms | None, suggest: bool) -> list[dict]:
-    """The draft page's rows: one per article line that has text, with its segments."""
-    blocks = [formats.Block(**b) for b in draft["blocks"]]
-    by_block: dict[int, list[dict]] = {}
-    for seg in draft["segments"]:
-        by_block.setdefault(seg["block"], []).append(seg)
-    rows = []
-    for number, block in enumerate(blocks):
-        segs = by_block.get(number)
-        if not segs:
-            if not block.translate and block.text.strip():
-                rows.append({"block": number, "kind": "verbatim", "level": 0, "quoted": False, "text": block.text,
-                             "segments": []})
-            continue
-        quoted, kind, level = views._kind(block.prefix)
-        items = []
-        for seg in segs:
-            target = seg["target"]
-            suggestions = []
-            if suggest:
-                suggestions = [{"score": round(score * 100), "source": src, "target": trg}
-                               for score, src, trg in web.memory.fuzzy(job["source_lang"], draft["target_lang"],
-                                                                       seg["source"], TM_THRESHOLD)
-                               if trg != target]
-            items.append({
-                "idx": seg["idx"], "status": seg["status"], "version": seg["version"], "target": target,
-                "source_html": views.chips(terms.source(seg["source"]) if terms else seg["source"]),
-                "target_html": views.chips(terms.target(target) if terms and target is not None else (target or "")),
-                "target_edit": inline.readable(target or ""),
-                "chips": [inline.readable(c) for c in inline.codes(seg["source"])],
-                "flags": views.flag_view(seg["flags"], seg["dismissed"]),
-                "flagged": views.needs_attention(seg["flags"], seg["dismissed"]),
-                "suggestions": suggestions, "terms": seg["terms"] or {}, "risk": seg["risk"],
-                "risk_score": seg["risk_score"], "confidence": seg["confidence"],
-            })
-        rows.append({"block": number, "kind": kind, "level": level, "quoted": quoted, "text": "", "segments": items})
-    return rows
-
