@@ -218,7 +218,10 @@ def serve(ctx, host, port) -> None:
     service = _service(settings)
     app = create_app(settings, service)  # first: its imports (redis for the limits) complete before any thread runs
     service.start_background()  # a thread: hops and callbacks nobody is sending, leases that ran out
-    uvicorn.run(app, host=host, port=port)
+    try:
+        uvicorn.run(app, host=host, port=port)
+    finally:  # SIGTERM or ^C: uvicorn has finished its requests; the sends in hand finish too
+        service.close()
 
 
 @click.command()

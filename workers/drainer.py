@@ -41,24 +41,27 @@ DISPATCH_BACKOFF = (0.5, 30.0)  # base and cap, seconds: a broker outage is wait
 CALLBACK_BACKOFF_CAP = 1800.0  # seconds; the first wait is DRAGOMAN_CALLBACK_RETRY_FIRST
 DISPATCH_CLAIM = 30.0           # seconds a drainer holds the rows it is sending
 LONGEST_WAIT = 60.0             # a pump looks again at least this often
+STOP_WAIT = 10.0                # seconds ``stop`` waits for a step (a hop, a delivery) in progress
 ERROR_PAUSE, ERRORS_IN_A_ROW = 2.0, 3
 
 
 class Pump:
     """A thread that runs ``step`` while there is work. ``wake`` starts it, or makes it look again
     at once; ``step`` returns 0 (call me again), seconds to wait (``wake`` cuts the wait short) or
-    None (nothing is left: the thread ends). ``join`` waits for the thread to end."""
+    None (nothing is left: the thread ends). ``join`` waits for the thread to end; ``stop`` ends it
+    after the step in progress, for good (what is left stays in the store for the next process)."""
 
     def __init__(self, name: str, step: Callable[[], float | None]):
         self.name, self.step = name, step
         self._lock = threading.Lock()
         self._woken = threading.Event()
+        self._stopped = False
         self._thread: threading.Thread | None = None
 
     def wake(self) -> None:
         with self._lock:
             self._woken.set()
-            if self._thread is None:
+            if self._thread is None and not self._stopped:
                 self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
                 self._thread.start()
 
@@ -70,9 +73,21 @@ class Pump:
                 return
             thread.join()
 
+    def stop(self, timeout: float = STOP_WAIT) -> bool:
+        """End the thread after its step in progress and start none again; False if it is still in
+        that step after ``timeout`` seconds."""
+        with self._lock:
+            self._stopped = True
+            self._woken.set()
+            thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
+
     def _run(self) -> None:
         errors = 0
-        while True:
+        while not self._stopped:
             self._woken.clear()
             try:
                 wait, errors = self.step(), 0
@@ -87,7 +102,7 @@ class Pump:
 
     def _finished(self) -> bool:
         with self._lock:
-            if self._woken.is_set():
+            if self._woken.is_set() and not self._stopped:
                 return False
             self._thread = None
             return True
@@ -113,6 +128,15 @@ class Drainer:
     def wake(self) -> None:
         self.dispatches.wake()
         self.callbacks.wake()
+
+    def stop(self, timeout: float = STOP_WAIT) -> bool:
+        """Stop sending (a pulling dispatcher's pump is its owner's to stop) and wait up to ``timeout``
+        seconds for the deliveries in flight; False if one is still running. Rows not sent stay due."""
+        stopped = self.callbacks.stop(timeout) and (self.pulls or self.dispatches.stop(timeout))
+        deadline = time.monotonic() + timeout
+        for thread in list(self._flying):
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return stopped and not any(t.is_alive() for t in self._flying)
 
     def flush(self, job_id: str | None = None) -> None:
         """Send the due hops (of ``job_id``) now, in this thread; if the broker failed a moment
@@ -227,9 +251,10 @@ class Background:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = STOP_WAIT) -> None:
         self._stop.set()
-        self._thread.join(10)
+        if self._thread.is_alive():
+            self._thread.join(timeout)
 
     def _run(self) -> None:
         settings, drainer = self.service.settings, self.service.drainer

@@ -24,7 +24,7 @@ from newsroom.requests import LANGUAGE, ArticleRequest, RequestError, celery_pri
 from translate.engines import Engines
 from translate.pipeline import segment
 from translate.registry import route
-from workers.drainer import Background, Drainer, Pump
+from workers.drainer import STOP_WAIT, Background, Drainer, Pump
 from workers.runner import fail_hop, run_hop
 
 log = logging.getLogger("dragoman.jobs")
@@ -107,6 +107,17 @@ class JobService:
         if self.background is None:
             self.background = Background(self).start()
         return self.background
+
+    def close(self, timeout: float = STOP_WAIT) -> bool:
+        """Stop this service's threads (the background one, the outbox pumps and, embedded, the hop
+        pump) after the work each has in hand, waiting up to ``timeout`` seconds for each; what is
+        left stays in the store for the next process. False if a thread was still busy."""
+        if self.background is not None:
+            self.background.stop(timeout)
+        stopped = self.drainer.stop(timeout)
+        if self.embedded:
+            stopped = self.dispatcher.pump.stop(timeout) and stopped
+        return stopped
 
     def submit(self, request: ArticleRequest, submitted_by: str = "", idempotency_key: str = "") -> dict:
         """Store a request (checked by ``newsroom.requests.prepare``, the one way in) as a job with

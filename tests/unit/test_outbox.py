@@ -252,6 +252,32 @@ def test_a_callback_is_given_up_after_its_retry_window_and_can_be_sent_again(set
     assert rows(store, ob.CALLBACK)[0]["state"] == "sent"
 
 
+def test_closing_the_service_stops_a_callback_that_keeps_failing(settings, store, monkeypatch):
+    """A receiver that never answers is retried by the callback pump (first wait 0.01 s here) until the
+    service is closed: then the pump's thread ends, a wake starts no other, and the row stays due in
+    the store for the next process."""
+    tried = threading.Semaphore(0)
+
+    def failing(url, body, delivery_id, **_):
+        tried.release()
+        raise webhooks.DeliveryError("HTTP 503")
+
+    monkeypatch.setattr(webhooks, "deliver", failing)
+    service = JobService(settings, store, Broker())
+    _, (tr, sq) = callback_job(store)
+    work(store, tr)
+    work(store, sq)
+    service.drainer.callbacks.wake()
+    assert all(tried.acquire(timeout=10) for _ in range(3))  # retried, again and again
+    assert service.close() is True
+    pump = service.drainer.callbacks
+    assert pump._thread is None or not pump._thread.is_alive()
+    pump.wake()
+    assert pump._thread is None or not pump._thread.is_alive()
+    (row,) = rows(store, ob.CALLBACK)
+    assert row["state"] == "pending" and row["attempts"] >= 3
+
+
 # --- idempotency keys -----------------------------------------------------------------------------------------
 def test_the_same_key_and_request_give_the_same_job(settings, store):
     service = JobService(settings, store, Broker())
