@@ -1,6 +1,6 @@
 """How many workers per language group a newsroom needs: a discrete-event simulation of a day.
 
-    python bench/capacity.py [--articles 100,1000,10000] [--target-p95 60] [--tokens-per-s tr=170,sq=600,sr=280]
+    python bench/capacity.py [--articles 100,1000,10000] [--target-p95 60] [--tokens-per-s tr=255,sq=560,sr=350]
                              [--overhead 0.05] [--part-tokens 1024] [--seed 1]
 
 A day of articles arrives (more by day than by night; --bursts breaking-news events, each 30 minutes
@@ -14,11 +14,13 @@ draft is from submission until the target's last part is done.
 For each daily volume it finds, per group (tr: en↔tr, sq: en↔sq, sr: en↔sr and script conversion),
 the fewest workers that keep the p95 time to draft under --target-p95 seconds, and prints the table.
 
-Throughputs: the default sq figure is what bench/engines.py measured for the OPUS-MT-shaped base
-model on 2 cores at beam 4 (its pipeline, tokens/s of source); tr and sr serve tc-big models
-(opus-mt-tc-big-en-tr, -tr-en, -sh-en), estimated at 1/3.5 of that from their size (6+6 layers,
-d_model 1024 against 512); measure them with bench/engines.py --model DIR on the real models and
-pass --tokens-per-s.
+Throughputs (defaults measured 2026-11-30 on 2 cores at beam 4, dragoman's pipeline, two runs each:
+``python bench/engines.py --shape base|tc-big --beams 4 --skip-transformers``): sq serves base models
+(opus-mt-en-sq, -sq-en): 549-569 tokens/s on the base-shaped random Marian; tr serves tc-big ones
+(opus-mt-tc-big-en-tr, -tr-en): 246-264 on the tc-big-shaped one (d_model 1024, 16 heads, FFN 4096),
+0.45x base; sr serves one of each (opus-mt-tc-base-en-sh, tc-big-sh-en): their harmonic mean. Output
+is taken as long as the source, so generated tokens/s stand for source tokens/s. Measure the real
+models with bench/engines.py --model DIR and pass --tokens-per-s.
 """
 
 from __future__ import annotations
@@ -175,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", default="100,1000,10000")
     parser.add_argument("--target-p95", type=float, default=60.0, help="Seconds from submission to draft.")
-    parser.add_argument("--tokens-per-s", default="tr=170,sq=600,sr=280",
+    parser.add_argument("--tokens-per-s", default="tr=255,sq=560,sr=350",
                         help="Source tokens a worker (2 cores) translates per second, per group.")
     parser.add_argument("--overhead", type=float, default=0.05, help="Seconds per part besides the model.")
     parser.add_argument("--part-tokens", type=int, default=1024)

@@ -6,9 +6,11 @@
     python bench/engines.py --device cuda                                    CTranslate2 vs transformers on a GPU
 
 Without --model it builds (once, into .fixtures/big) a random Marian shaped like OPUS-MT
-(6+6 layers, d_model 512, 58,101 tokens) and converts it to CTranslate2 int8. Every run uses the
-same sentences (from tests/fixtures/corpus) and the same decoding limit (a fixed number of
-output tokens, so random weights cost every backend alike) and prints generated tokens per second.
+(6+6 layers, d_model 512, 58,101 tokens) and converts it to CTranslate2 int8; --shape tc-big builds
+one shaped like the tc-big models (d_model 1024, 16 heads, FFN 4096, 57,060 tokens) into
+.fixtures/tc-big. Every run uses the same sentences (from tests/fixtures/corpus) and the same
+decoding limit (a fixed number of output tokens, so random weights cost every backend alike) and
+prints generated tokens per second.
 
 Default run, per beam:
 - transformers: MarianMTModel.generate on length-sorted batches of 32 (float32),
@@ -44,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 from common.languages import Direction  # noqa: E402
 from common.settings import Settings  # noqa: E402
-from tests.fixtures.build_models import all_sentences, build_big  # noqa: E402
+from tests.fixtures.build_models import SHAPES, all_sentences, big_dir, build_big  # noqa: E402
 from translate.backends.ct2 import Ct2Engine, Ct2Model  # noqa: E402
 from translate.backends.tuning import available_cores  # noqa: E402
 from translate.models import quiet_transformers  # noqa: E402
@@ -56,13 +58,13 @@ EXAMPLES = (4, 8, 16, 32, 64)
 TOKENS = (256, 512, 1024, 2048, 4096)
 
 
-def prepare(model: Path | None) -> tuple[Path, Path]:
+def prepare(model: Path | None, shape: str = "base") -> tuple[Path, Path]:
     import ctranslate2.converters
 
-    hf = model or ROOT / ".fixtures" / "big"
+    hf = model or big_dir(shape)
     if not (hf / "config.json").is_file():
-        print(f"building the OPUS-MT-shaped random Marian in {hf} ...", flush=True)
-        build_big(hf)
+        print(f"building the OPUS-MT-shaped ({shape}) random Marian in {hf} ...", flush=True)
+        build_big(hf, shape=shape)
     ct2 = hf.with_name(hf.name + ".ct2")
     if not (ct2 / "model.bin").is_file():
         quiet_transformers()
@@ -260,7 +262,8 @@ def memory() -> dict[str, int]:
 
 def run_children(args, specs: list[str]) -> list[dict]:
     base = [sys.executable, __file__, "--max-new-tokens", str(args.max_new_tokens), "--beams", str(args.beams[0]),
-            "--sentences", str(args.sentences)] + (["--model", str(args.model)] if args.model else [])
+            "--sentences", str(args.sentences), "--shape", args.shape]
+    base += ["--model", str(args.model)] if args.model else []
     procs = [subprocess.Popen([*base, "--child", spec], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
              for spec in specs]
     for proc in procs:
@@ -329,7 +332,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--beams", default="1,4", type=lambda v: [int(b) for b in v.split(",")])
     parser.add_argument("--sentences", type=int, default=96)
     parser.add_argument("--max-new-tokens", type=int, default=48)
-    parser.add_argument("--model", type=Path, help="A Marian directory (default: the random big one).")
+    parser.add_argument("--model", type=Path, help="A Marian directory (default: the random one of --shape).")
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="base",
+                        help="Without --model: a random Marian shaped like OPUS-MT base (en-sq, sq-en, "
+                             "tc-base-en-sh) or tc-big (en-tr, tr-en, sh-en) models.")
     parser.add_argument("--skip-transformers", action="store_true")
     parser.add_argument("--repeat", type=int, default=3, help="Runs of each measurement; the best counts.")
     parser.add_argument("--sweep", action="store_true", help="Every threads x batch setting, per beam.")
@@ -339,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
-    hf, ct2_dir = prepare(args.model)
+    hf, ct2_dir = prepare(args.model, args.shape)
     sentences = bench_sentences(args.sentences)
     if args.child:
         child(args, ct2_dir, sentences)

@@ -7,8 +7,12 @@ overlay's patch of each. tests/unit/test_k8s.py fails when the files differ from
 
 Memory requests come from measured resident memory: a worker process with its imports is 67 MB, and
 each OPUS-MT base model (6+6 layers, d_model 512) loaded as int8 adds 85 MB (bench/engines.py
---workers, the README's Performance section); a tc-big model (d_model 1024) is estimated at 3.5x
-that. Decoding adds up to about 100 MB per batch in flight.
+--workers, the README's Performance section). Measured 2026-11-30 on random Marians of both shapes
+(CTranslate2 int8, dragoman's beam-4 plan, 2 replicas, 16 sentences a batch): a base model adds 82 MB
+and its decoding 196-241 MB; a tc-big model (d_model 1024, 16 heads, FFN 4096) adds 236 MB and its
+decoding 538-597 MB (the decoder's and the cross-attention's caches grow with d_model). Hence per
+batch in flight (one per core) 120 MB of decoding for a group of base models, 300 MB where a tc-big
+one may be decoding.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ GROUPS = {  # group -> (directions, tc-big models among them); sr also serves sc
     "sr": (["en-sr", "sr-en"], 1),
 }
 CPUS = 2                     # per worker pod: the shared mode runs one batch per core
-PROCESS_MB, BASE_MB, BIG_MB, DECODING_MB = 67, 85, 300, 100
+PROCESS_MB, BASE_MB, BIG_MB = 67, 85, 240
+DECODING_MB, BIG_DECODING_MB = 120, 300  # per batch in flight
 WAITING_PER_WORKER = 20      # KEDA adds a worker per this many messages waiting in a list
 MAX_WORKERS = 10
 GRACE_SECONDS = 120          # longer than a unit of work: a part of DRAGOMAN_PART_TOKENS tokens
@@ -37,7 +42,7 @@ LABELS = {"app.kubernetes.io/name": "dragoman", "app.kubernetes.io/component": "
 
 
 def memory_mb(big: int, models: int) -> int:
-    return PROCESS_MB + BASE_MB * (models - big) + BIG_MB * big + DECODING_MB * CPUS
+    return PROCESS_MB + BASE_MB * (models - big) + BIG_MB * big + (BIG_DECODING_MB if big else DECODING_MB) * CPUS
 
 
 def ping(period: int, failures: int) -> dict:
