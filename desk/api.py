@@ -38,11 +38,7 @@ from desk.api_desk import (
     PresentedKey,
     Reviewer,
     Submitter,
-    draft_view,
     error_response,
-    job_summary,
-    job_view,
-    key_view,
 )
 from desk.api_docs import (
     IMPORT_BODY_DOC,
@@ -52,6 +48,7 @@ from desk.api_docs import (
     TRANSLATE_BODY_DOC,
 )
 from desk.api_review import Reviewing
+from desk.api_views import draft_view, job_summary, job_view, key_view
 from desk.inputs import MAX_DB_INT, InputGuard, form_body, json_body, shown
 from desk.keys import ROLES, SUBMITTER
 from newsroom.lifecycle import STATES

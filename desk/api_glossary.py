@@ -25,7 +25,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from common.settings import Settings
-from desk.api_desk import Admin, ApiError, Desk, Principal, Reviewer, iso
+from desk.api_desk import Admin, ApiError, Desk, Principal, Reviewer
+from desk.api_views import iso
 from glossary.formats import MAX_BYTES
 from glossary.model import GlossaryError, to_dict
 from glossary.store import GlossaryStore, VersionNotStored, shared_store

@@ -14,8 +14,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from desk import web_views as views
-from desk.api_desk import RENDERED, ApiError, Desk, segment_view
+from desk.api_desk import ApiError, Desk
 from desk.api_docs import EXPORT_FORMATS, REVIEW_ACTIONS, SEGMENT_STATUSES
+from desk.api_views import RENDERED, segment_view
 from newsroom import effort
 from newsroom.lifecycle import APPROVED, REJECTED
 from newsroom.review import REVIEWABLE, ConflictError, Review, ReviewError, TransitionError

@@ -24,7 +24,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from common.languages import LanguageError, normalize
-from desk.api_desk import ApiError, Desk, Reviewer, Submitter, iso
+from desk.api_desk import ApiError, Desk, Reviewer, Submitter
+from desk.api_views import iso
 from desk.inputs import MAX_DB_INT
 from newsroom import risk, stats
 from newsroom.concordance import ConcordanceError, search

@@ -13,7 +13,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from desk import web_views as views
-from desk.api_desk import RENDERED, ApiError
+from desk.api_desk import ApiError
+from desk.api_views import RENDERED
 from desk.keys import REVIEWER, allows
 from desk.web import UIError, UIRoute, Web, _form, _redirect
 from newsroom.lifecycle import DRAFT_READY, FAILED, UNFINISHED
