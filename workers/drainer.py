@@ -41,15 +41,16 @@ DISPATCH_BACKOFF = (0.5, 30.0)  # base and cap, seconds: a broker outage is wait
 CALLBACK_BACKOFF_CAP = 1800.0  # seconds; the first wait is DRAGOMAN_CALLBACK_RETRY_FIRST
 DISPATCH_CLAIM = 30.0           # seconds a drainer holds the rows it is sending
 LONGEST_WAIT = 60.0             # a pump looks again at least this often
-STOP_WAIT = 10.0                # seconds ``stop`` waits for a step (a hop, a delivery) in progress
+STOP_WAIT = 10.0                # seconds a stop waits, in all, for the steps (hops, deliveries) in progress
 ERROR_PAUSE, ERRORS_IN_A_ROW = 2.0, 3
 
 
 class Pump:
     """A thread that runs ``step`` while there is work. ``wake`` starts it, or makes it look again
     at once; ``step`` returns 0 (call me again), seconds to wait (``wake`` cuts the wait short) or
-    None (nothing is left: the thread ends). ``join`` waits for the thread to end; ``stop`` ends it
-    after the step in progress, for good (what is left stays in the store for the next process)."""
+    None (nothing is left: the thread ends). ``join`` waits for the thread to end. ``halt`` ends it
+    after the step in progress, for good (what is left stays in the store for the next process), and
+    ``wait`` waits for that; ``stop`` does both. Drainer and Background halt and wait alike."""
 
     def __init__(self, name: str, step: Callable[[], float | None]):
         self.name, self.step = name, step
@@ -73,22 +74,40 @@ class Pump:
                 return
             thread.join()
 
-    def stop(self, timeout: float = STOP_WAIT) -> bool:
-        """End the thread after its step in progress and start none again; False if it is still in
-        that step after ``timeout`` seconds."""
+    def halt(self) -> None:
+        """Let the thread end after its step in progress, and start none again (``wait`` for it)."""
         with self._lock:
             self._stopped = True
             self._woken.set()
+
+    def wait(self, deadline: float) -> bool:
+        """Wait for a halted pump's thread until ``deadline`` (``time.monotonic``); False if it is
+        still in its step then."""
+        with self._lock:
             thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout)
-            return not thread.is_alive()
-        return True
+        if thread is None or thread is threading.current_thread():
+            return True
+        thread.join(max(0.0, deadline - time.monotonic()))
+        return not thread.is_alive()
+
+    def stop(self, timeout: float = STOP_WAIT) -> bool:
+        self.halt()
+        return self.wait(time.monotonic() + timeout)
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        finally:  # however it ends, a later ``wake`` (unless halted) or ``join`` sees no thread
+            with self._lock:
+                if self._thread is threading.current_thread():
+                    self._thread = None
+
+    def _loop(self) -> None:
         errors = 0
-        while not self._stopped:
-            self._woken.clear()
+        while True:
+            self._woken.clear()  # before looking at _stopped: a halt after this line is not lost
+            if self._stopped:
+                return
             try:
                 wait, errors = self.step(), 0
             except Exception as exc:  # the database is away: a few more tries, then Background wakes us
@@ -129,14 +148,18 @@ class Drainer:
         self.dispatches.wake()
         self.callbacks.wake()
 
-    def stop(self, timeout: float = STOP_WAIT) -> bool:
-        """Stop sending (a pulling dispatcher's pump is its owner's to stop) and wait up to ``timeout``
-        seconds for the deliveries in flight; False if one is still running. Rows not sent stay due."""
-        stopped = self.callbacks.stop(timeout) and (self.pulls or self.dispatches.stop(timeout))
-        deadline = time.monotonic() + timeout
+    def halt(self) -> None:
+        """Stop sending (a pulling dispatcher's pump is its owner's to halt); rows not sent stay due."""
+        self.callbacks.halt()
+        if not self.pulls:
+            self.dispatches.halt()
+
+    def wait(self, deadline: float) -> bool:
+        """Wait for the halted pumps and the deliveries in flight until ``deadline``; False if one runs on."""
+        done = [self.callbacks.wait(deadline), self.pulls or self.dispatches.wait(deadline)]
         for thread in list(self._flying):
             thread.join(max(0.0, deadline - time.monotonic()))
-        return stopped and not any(t.is_alive() for t in self._flying)
+        return all(done) and not any(t.is_alive() for t in self._flying)
 
     def flush(self, job_id: str | None = None) -> None:
         """Send the due hops (of ``job_id``) now, in this thread; if the broker failed a moment
@@ -251,10 +274,14 @@ class Background:
         self._thread.start()
         return self
 
-    def stop(self, timeout: float = STOP_WAIT) -> None:
+    def halt(self) -> None:
         self._stop.set()
+
+    def wait(self, deadline: float) -> bool:
+        """Wait for the halted thread until ``deadline``; False if a pass (a reconcile) is still running."""
         if self._thread.is_alive():
-            self._thread.join(timeout)
+            self._thread.join(max(0.0, deadline - time.monotonic()))
+        return not self._thread.is_alive()
 
     def _run(self) -> None:
         settings, drainer = self.service.settings, self.service.drainer

@@ -12,6 +12,7 @@ submission still succeeds, and its hops go out once the broker is back.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import asdict
 from datetime import timedelta
 
@@ -53,7 +54,7 @@ class EmbeddedDispatcher:
 
     def drain(self) -> None:
         """Run every hop that is due, to the end, then try the callbacks due (tests, the CLI in
-        embedded mode: a process about to end)."""
+        embedded mode: a process about to end); nothing once the service is closed."""
         self.pump.wake()
         self.pump.join()
         self.after_drain()
@@ -110,14 +111,14 @@ class JobService:
 
     def close(self, timeout: float = STOP_WAIT) -> bool:
         """Stop this service's threads (the background one, the outbox pumps and, embedded, the hop
-        pump) after the work each has in hand, waiting up to ``timeout`` seconds for each; what is
-        left stays in the store for the next process. False if a thread was still busy."""
-        if self.background is not None:
-            self.background.stop(timeout)
-        stopped = self.drainer.stop(timeout)
-        if self.embedded:
-            stopped = self.dispatcher.pump.stop(timeout) and stopped
-        return stopped
+        pump) after the work each has in hand: all are halted at once, then waited for until one
+        deadline ``timeout`` seconds away. What is left stays in the store for the next process
+        (a delivery cut short is sent again when its claim runs out). False if a thread ran on."""
+        threads = [t for t in (self.background, self.dispatcher.pump if self.embedded else None, self.drainer) if t]
+        for thread in threads:
+            thread.halt()
+        deadline = time.monotonic() + timeout
+        return all([thread.wait(deadline) for thread in threads])  # a list: every one is waited for
 
     def submit(self, request: ArticleRequest, submitted_by: str = "", idempotency_key: str = "") -> dict:
         """Store a request (checked by ``newsroom.requests.prepare``, the one way in) as a job with

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -22,7 +23,7 @@ from newsroom.jobs import IdempotencyError, JobStore, SegmentRow
 from newsroom.requests import prepare
 from newsroom.schema import jobs, now
 from tests.lifecycle_machine import make_job, work
-from workers.drainer import Drainer
+from workers.drainer import Drainer, Pump
 from workers.service import JobService
 
 pytestmark = pytest.mark.unit
@@ -271,11 +272,49 @@ def test_closing_the_service_stops_a_callback_that_keeps_failing(settings, store
     assert all(tried.acquire(timeout=10) for _ in range(3))  # retried, again and again
     assert service.close() is True
     pump = service.drainer.callbacks
-    assert pump._thread is None or not pump._thread.is_alive()
+    assert pump._thread is None
     pump.wake()
-    assert pump._thread is None or not pump._thread.is_alive()
+    assert pump._thread is None
+    assert returns(pump.join)
     (row,) = rows(store, ob.CALLBACK)
     assert row["state"] == "pending" and row["attempts"] >= 3
+
+
+def returns(call, within: float = 10.0) -> bool:
+    """Whether ``call()`` returns within ``within`` seconds (run in a thread, so a hang fails the test)."""
+    thread = threading.Thread(target=call, daemon=True)
+    thread.start()
+    thread.join(within)
+    return not thread.is_alive()
+
+
+def test_a_halted_pump_finishes_its_step_and_takes_no_other():
+    entered, go, calls = threading.Event(), threading.Event(), []
+
+    def step():
+        calls.append(1)
+        entered.set()
+        go.wait(10)
+        return 0                                   # "call me again": a halted pump does not
+    pump = Pump("test-pump", step)
+    pump.wake()
+    assert entered.wait(10)
+    pump.halt()
+    assert pump.wait(time.monotonic()) is False     # still in its step (held by the test)
+    go.set()
+    assert pump.wait(time.monotonic() + 10) is True
+    assert calls == [1] and pump._thread is None and returns(pump.join)
+    pump.wake()
+    assert pump._thread is None and calls == [1]
+
+
+def test_a_closed_embedded_service_drains_nothing_and_returns(settings, store):
+    service = JobService(settings, store)           # no Redis: the hops run in this process
+    assert service.embedded
+    job = submit_sr(service)
+    assert service.close() is True
+    assert returns(service.dispatcher.drain)
+    assert store.job(job["id"])["state"] in ("queued", "draft_ready")  # left, or finished before the close
 
 
 # --- idempotency keys -----------------------------------------------------------------------------------------
