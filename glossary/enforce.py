@@ -25,6 +25,7 @@ a case that could not be decided) the model's case is kept; otherwise the case t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -68,6 +69,11 @@ class TermReport:
 SOURCE_CACHE = 4096  # sentences whose source matches an Enforcer keeps (a long article has ~500)
 
 
+def _finder(matcher: Matcher) -> Callable[[str], tuple[Match, ...]]:
+    """The glossary terms a sentence names, as a tuple (Match is frozen: a cache may share them)."""
+    return lambda sentence: tuple(matcher.find(sentence))
+
+
 class Enforcer:
     def __init__(self, concepts: list[Concept], source_lang: str, target_lang: str, scheme: str = INLINE):
         if scheme not in (INLINE, PLACEHOLDER):
@@ -80,11 +86,9 @@ class Enforcer:
         self._house_matchers = [self.target_matcher if lang == target_lang else Matcher(concepts, lang)
                                 for lang in self.target_scripts]
         # protect, check and the pipeline's name check each read a sentence's source terms: found once
-        self.source_matches = lru_cache(maxsize=SOURCE_CACHE)(self._find_source)
-
-    def _find_source(self, sentence: str) -> tuple[Match, ...]:
-        """The glossary terms ``sentence`` names (``source_matches`` caches them; Match is frozen)."""
-        return tuple(self.source_matcher.find(sentence))
+        # (a cache of this Enforcer's; it holds the matcher, not the Enforcer, so no reference cycle)
+        self.source_matches: Callable[[str], tuple[Match, ...]] = lru_cache(maxsize=SOURCE_CACHE)(
+            _finder(self.source_matcher))
 
     # --- choosing the target form ---------------------------------------------------------------
     def target_form(self, match: Match) -> tuple[Term, str, bool] | None:
