@@ -1,6 +1,7 @@
 """The review desk's draft page script calls (JSON under ``/ui/api``): edit a segment, set its status,
-comment. Each needs a reviewer's session and its CSRF token, records the seconds the segment was
-open, and answers with the segment as it now stands and the draft's and job's states."""
+comment. Each needs a reviewer's session and its CSRF token. An edit or a status change also records
+the seconds the segment was open and answers with the segment as it now stands and the draft's and
+job's states; a comment answers with its history entry."""
 
 from __future__ import annotations
 

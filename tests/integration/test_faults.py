@@ -712,8 +712,9 @@ def test_campaign_redis_killed_and_restarted_empty(campaign, broker):
     client.set("faults:before-the-kill", "1")
     broker.stop()                                  # SIGKILL
     broker.start()                                 # empty
-    # Proof that it came back empty: the marker is gone. (Counting the queue is racy: a worker that reconnects
-    # at once gives back the messages it had prefetched, kombu's restore_unacked, before this line runs.)
+    # It came back empty (this module's redis-server keeps no snapshot and no AOF): the marker is gone, and with
+    # it the backlog. Counting the queue instead is racy: a worker that reconnects at once gives back the
+    # messages it had prefetched (kombu's restore_unacked) before this line runs; CI once saw 4.
     assert redis.Redis.from_url(broker.url).get("faults:before-the-kill") is None
     assert settled_count(store, made) < len(made)
     everything_settles(store, made, campaign.inbox)
