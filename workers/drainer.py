@@ -50,7 +50,7 @@ class Pump:
     at once; ``step`` returns 0 (call me again), seconds to wait (``wake`` cuts the wait short) or
     None (nothing is left: the thread ends). ``join`` waits for the thread to end. ``halt`` ends it
     after the step in progress, for good (what is left stays in the store for the next process), and
-    ``wait`` waits for that; ``stop`` does both. Drainer and Background halt and wait alike."""
+    ``wait`` waits for that. Drainer and Background halt and wait alike (``JobService.close``)."""
 
     def __init__(self, name: str, step: Callable[[], float | None]):
         self.name, self.step = name, step
@@ -89,10 +89,6 @@ class Pump:
             return True
         thread.join(max(0.0, deadline - time.monotonic()))
         return not thread.is_alive()
-
-    def stop(self, timeout: float = STOP_WAIT) -> bool:
-        self.halt()
-        return self.wait(time.monotonic() + timeout)
 
     def _run(self) -> None:
         try:
